@@ -1,0 +1,21 @@
+package dev.ergometer.source;
+
+import dev.ergometer.sampler.Ticker;
+
+/** Opens one kind of energy source on a machine, or says why it cannot. */
+public interface SourceFactory {
+
+    /** The source's name, as {@code --source} takes it. */
+    String name();
+
+    /** One line on what this source reads, for {@code erg domains}. */
+    String summary();
+
+    /**
+     * Opens the source against the given kernel roots.
+     *
+     * @param ticker the clock an integrating source (power files, the model) uses
+     * @throws SourceUnavailableException with the reason and the fix when the source cannot be used here
+     */
+    EnergySource open(SystemPaths paths, Ticker ticker) throws SourceUnavailableException;
+}
