@@ -1,0 +1,80 @@
+package dev.ergometer.source;
+
+import dev.ergometer.sampler.Ticker;
+import dev.ergometer.source.powercap.PowercapSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * The energy sources Ergometer knows, in order of preference, and the choice of one for this machine.
+ *
+ * <p>The order is the best first: perf (the kernel's own RAPL accounting, usable without root), powercap, MSR,
+ * hwmon, and last the model, which every Linux machine can use and whose numbers are estimated.
+ */
+public final class EnergySources {
+
+    private EnergySources() {
+    }
+
+    /** Every source, best first. */
+    public static List<SourceFactory> all() {
+        return List.of(PowercapSource.FACTORY);
+    }
+
+    /** The names {@code --source} accepts. */
+    public static List<String> names() {
+        return all().stream().map(SourceFactory::name).toList();
+    }
+
+    /** The factory of the source called {@code name}, or an error that lists the names there are. */
+    public static SourceFactory named(String name) {
+        return all().stream()
+                .filter(f -> f.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no energy source called '" + name
+                        + "'; the sources are " + String.join(", ", names())));
+    }
+
+    /**
+     * Opens the best source this machine offers: the first of {@link #all()} that opens. The sources passed over
+     * come back with their reasons, so that users see why a better one was not used.
+     *
+     * @throws SourceUnavailableException when no source at all can be used, listing every reason
+     */
+    public static Selection openBest(SystemPaths paths, Ticker ticker) throws SourceUnavailableException {
+        Objects.requireNonNull(paths, "paths");
+        List<SourceUnavailableException> passedOver = new ArrayList<>();
+        for (SourceFactory factory : all()) {
+            try {
+                return new Selection(factory.open(paths, ticker), passedOver);
+            } catch (SourceUnavailableException e) {
+                passedOver.add(e);
+            }
+        }
+        throw new SourceUnavailableException("all sources",
+                "no energy source can be used here:\n" + passedOver.stream()
+                        .map(e -> "  - " + e.getMessage())
+                        .collect(Collectors.joining("\n")),
+                "see `erg domains` for each source and its fix");
+    }
+
+    /** Opens the source called {@code name}, or says why it cannot be used. */
+    public static Selection open(String name, SystemPaths paths, Ticker ticker) throws SourceUnavailableException {
+        return new Selection(named(name).open(paths, ticker), List.of());
+    }
+
+    /**
+     * An opened source and the better sources that could not be used, each with its reason.
+     *
+     * @param source the source to read (its owner closes it)
+     * @param passedOver the sources tried before it, best first
+     */
+    public record Selection(EnergySource source, List<SourceUnavailableException> passedOver) {
+        public Selection {
+            Objects.requireNonNull(source, "source");
+            passedOver = List.copyOf(passedOver);
+        }
+    }
+}
