@@ -53,11 +53,12 @@ public final class EnergySources {
                 passedOver.add(e);
             }
         }
-        throw new SourceUnavailableException("all sources",
+        throw new SourceUnavailableException("erg",
                 "no energy source can be used here:\n" + passedOver.stream()
-                        .map(e -> "  - " + e.getMessage())
-                        .collect(Collectors.joining("\n")),
-                "see `erg domains` for each source and its fix");
+                        .map(e -> "  - " + e.source() + ": " + e.reason()
+                                + (e.fix().isEmpty() ? "" : "\n    fix: " + e.fix()))
+                        .collect(Collectors.joining("\n")) + "\n",
+                "`erg domains` shows each source and its fix");
     }
 
     /** Opens the source called {@code name}, or says why it cannot be used. */

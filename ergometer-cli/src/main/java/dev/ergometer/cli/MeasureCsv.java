@@ -1,0 +1,43 @@
+package dev.ergometer.cli;
+
+import dev.ergometer.measure.CommandRun;
+import dev.ergometer.measure.MeasurementResult;
+import java.util.Locale;
+
+/**
+ * The CSV report of {@code erg measure}: one row per run and domain (long format, so the columns stay the same on
+ * every machine), with the source and whether the values are estimated on every row.
+ */
+final class MeasureCsv {
+
+    static final String HEADER =
+            "run,exit_code,duration_s,cpu_time_s,domain,energy_j,net_energy_j,power_w,source,estimated";
+
+    private MeasureCsv() {
+    }
+
+    static String render(MeasurementResult result) {
+        StringBuilder out = new StringBuilder(HEADER).append('\n');
+        for (CommandRun run : result.runs()) {
+            for (int d = 0; d < result.domains().size(); d++) {
+                int domain = d;
+                String net = result.idle().map(idle -> number(run.netJoules(domain, idle))).orElse("");
+                out.append(run.number()).append(',')
+                        .append(run.exitCode()).append(',')
+                        .append(number(run.durationSeconds())).append(',')
+                        .append(number(run.cpuTimeSeconds())).append(',')
+                        .append(result.domains().get(d).id()).append(',')
+                        .append(number(run.energy().joules(d))).append(',')
+                        .append(net).append(',')
+                        .append(number(run.energy().powerWatts(d))).append(',')
+                        .append(result.source()).append(',')
+                        .append(result.estimated()).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    private static String number(double value) {
+        return String.format(Locale.ROOT, "%.6f", value);
+    }
+}

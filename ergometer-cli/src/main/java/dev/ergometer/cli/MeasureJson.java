@@ -1,0 +1,111 @@
+package dev.ergometer.cli;
+
+import dev.ergometer.json.JsonWriter;
+import dev.ergometer.measure.CommandRun;
+import dev.ergometer.measure.IdleBaseline;
+import dev.ergometer.measure.MeasurementResult;
+import dev.ergometer.model.Domain;
+import dev.ergometer.stats.Summary;
+import java.util.List;
+
+/**
+ * The JSON report of {@code erg measure}, schema {@value #SCHEMA} (documented in docs/measure.md): energies in
+ * joules, powers in watts, times in seconds.
+ */
+final class MeasureJson {
+
+    static final String SCHEMA = "ergometer.measure/1";
+
+    private MeasureJson() {
+    }
+
+    static String render(MeasurementResult result) {
+        JsonWriter json = new JsonWriter().beginObject();
+        json.name("schema").value(SCHEMA);
+        json.name("command").beginArray();
+        result.command().forEach(json::value);
+        json.endArray();
+        json.name("source").value(result.source());
+        json.name("estimated").value(result.estimated());
+        json.name("method").value(result.method());
+        json.name("exit_code").value(result.exitCode());
+        json.name("warmups").value(result.warmups());
+        json.name("counter_resets").value(result.resets());
+        writeIdle(json, result);
+        json.name("runs").beginArray();
+        for (CommandRun run : result.runs()) {
+            writeRun(json, result, run);
+        }
+        json.endArray();
+        writeSummary(json, result);
+        return json.endObject() + "\n";
+    }
+
+    private static void writeIdle(JsonWriter json, MeasurementResult result) {
+        json.name("idle");
+        if (result.idle().isEmpty()) {
+            json.nullValue();
+            return;
+        }
+        IdleBaseline idle = result.idle().get();
+        json.beginObject().name("duration_s").value(idle.durationSeconds()).name("domains").beginObject();
+        List<Domain> domains = result.domains();
+        for (int d = 0; d < domains.size(); d++) {
+            json.name(domains.get(d).id()).beginObject()
+                    .name("energy_j").value(idle.energy().joules(d))
+                    .name("power_w").value(idle.powerWatts(d))
+                    .endObject();
+        }
+        json.endObject().endObject();
+    }
+
+    private static void writeRun(JsonWriter json, MeasurementResult result, CommandRun run) {
+        json.beginObject()
+                .name("run").value(run.number())
+                .name("exit_code").value(run.exitCode())
+                .name("duration_s").value(run.durationSeconds())
+                .name("cpu_time_s").value(run.cpuTimeSeconds())
+                .name("domains").beginObject();
+        List<Domain> domains = result.domains();
+        for (int d = 0; d < domains.size(); d++) {
+            json.name(domains.get(d).id()).beginObject()
+                    .name("energy_j").value(run.energy().joules(d))
+                    .name("net_energy_j");
+            if (result.idle().isPresent()) {
+                json.value(run.netJoules(d, result.idle().get()));
+            } else {
+                json.nullValue();
+            }
+            json.name("power_w").value(run.energy().powerWatts(d)).endObject();
+        }
+        json.endObject().endObject();
+    }
+
+    private static void writeSummary(JsonWriter json, MeasurementResult result) {
+        json.name("summary");
+        if (result.runs().isEmpty()) {
+            json.nullValue();
+            return;
+        }
+        Summary duration = result.durationSummary();
+        json.beginObject()
+                .name("runs").value(result.runs().size())
+                .name("energy_basis").value(result.idle().isPresent() ? "net" : "raw")
+                .name("median_duration_s").value(duration.median())
+                .name("domains").beginObject();
+        List<Domain> domains = result.domains();
+        for (int d = 0; d < domains.size(); d++) {
+            Summary energy = result.energySummary(d);
+            json.name(domains.get(d).id()).beginObject()
+                    .name("median_j").value(energy.median())
+                    .name("mean_j").value(energy.mean())
+                    .name("stddev_j").value(energy.standardDeviation())
+                    .name("cv").value(energy.coefficientOfVariation())
+                    .name("ci95_low_j").value(energy.ci95Low())
+                    .name("ci95_high_j").value(energy.ci95High())
+                    .name("median_power_w").value(result.powerSummary(d).median())
+                    .endObject();
+        }
+        json.endObject().endObject();
+    }
+}
