@@ -1,0 +1,135 @@
+package dev.ergometer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ergometer.testkit.FakePowercapTree;
+import dev.ergometer.testkit.PowerCurve;
+import dev.ergometer.testkit.SyntheticCounter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MeasureCommandTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path root;
+
+    private SyntheticCounter counter;
+
+    @BeforeEach
+    void tenWattPackage() {
+        FakePowercapTree tree = FakePowercapTree.in(root)
+                .zone("intel-rapl:0", "package-0", FakePowercapTree.TYPICAL_RANGE_MICROJOULES);
+        counter = SyntheticCounter.start(tree.energyFile("intel-rapl:0"), PowerCurve.constant(10),
+                FakePowercapTree.TYPICAL_RANGE_MICROJOULES, 100_000L);
+    }
+
+    @AfterEach
+    void stop() {
+        counter.close();
+    }
+
+    private CliRun measure(String... rest) {
+        String[] args = new String[rest.length + 3];
+        args[0] = "measure";
+        args[1] = "--sysfs";
+        args[2] = root.toString();
+        System.arraycopy(rest, 0, args, 3, rest.length);
+        return CliRun.of(args);
+    }
+
+    @Test
+    void jsonReportHasTheDocumentedSchema() throws Exception {
+        CliRun run = measure("--idle", "off", "--format", "json", "--", "sleep", "0.3");
+
+        assertThat(run.exitCode()).isZero();
+        JsonNode report = JSON.readTree(run.err());
+        assertThat(report.get("schema").asText()).isEqualTo("ergometer.measure/1");
+        assertThat(report.get("source").asText()).isEqualTo("powercap");
+        assertThat(report.get("estimated").asBoolean()).isFalse();
+        JsonNode first = report.get("runs").get(0);
+        assertThat(first.get("exit_code").asInt()).isZero();
+        assertThat(first.get("duration_s").asDouble()).isBetween(0.29, 1.0);
+        JsonNode pkg = first.get("domains").get("package_0");
+        double seconds = first.get("duration_s").asDouble();
+        assertThat(pkg.get("energy_j").asDouble()).isCloseTo(10 * seconds, within(0.01 * 10 * seconds));
+        assertThat(pkg.get("power_w").asDouble()).isCloseTo(10, within(0.1));
+        assertThat(pkg.get("net_energy_j").isNull()).isTrue();
+        assertThat(report.get("summary").get("domains").get("package_0").get("median_j").asDouble())
+                .isEqualTo(pkg.get("energy_j").asDouble());
+    }
+
+    @Test
+    void idlePowerIsSubtractedSoAConstantLoadNetsNearZero() throws Exception {
+        CliRun run = measure("--idle", "0.3", "--format", "json", "--", "sleep", "0.3");
+
+        JsonNode report = JSON.readTree(run.err());
+        assertThat(report.get("idle").get("domains").get("package_0").get("power_w").asDouble())
+                .isCloseTo(10, within(0.1));
+        JsonNode pkg = report.get("runs").get(0).get("domains").get("package_0");
+        // Raw is about 3 J; the synthetic writer thread can lag a few ms behind under load, hence the margin.
+        assertThat(pkg.get("net_energy_j").asDouble()).isCloseTo(0, within(0.15));
+        assertThat(report.get("summary").get("energy_basis").asText()).isEqualTo("net");
+    }
+
+    @Test
+    void failingCommandPassesItsExitCodeOn() {
+        assertThat(measure("--idle", "off", "--", "false").exitCode()).isEqualTo(1);
+        assertThat(measure("--idle", "off", "--", "sh", "-c", "exit 7").exitCode()).isEqualTo(7);
+    }
+
+    @Test
+    void missingCommandExits127WithAClearMessage() {
+        CliRun run = measure("--idle", "off", "--", "no-such-command-ergometer");
+        assertThat(run.exitCode()).isEqualTo(127);
+        assertThat(run.err()).contains("cannot run 'no-such-command-ergometer'").contains("PATH");
+    }
+
+    @Test
+    void repeatedRunsGiveOneRowPerRunAndStatistics() {
+        CliRun run = measure("--idle", "off", "--repeat", "3", "--warmup", "1", "--", "true");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err()).contains("median").contains("95% CI").contains("3 runs");
+        assertThat(run.err().lines().filter(l -> l.matches("^[123] +0 .*"))).hasSize(3);
+    }
+
+    @Test
+    void csvHasOneRowPerRunAndDomainWithEstimatedColumn() throws Exception {
+        Path file = root.resolve("out.csv");
+        CliRun run = measure("--idle", "off", "--repeat", "2", "--format", "csv", "--output", file.toString(),
+                "--", "true");
+        assertThat(run.exitCode()).isZero();
+        var lines = Files.readAllLines(file);
+        assertThat(lines.getFirst()).isEqualTo(MeasureCsv.HEADER);
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(1)).startsWith("1,0,").contains(",package_0,").endsWith(",powercap,false");
+    }
+
+    @Test
+    void tableNamesSourceAndDomain() {
+        CliRun run = measure("--idle", "off", "--", "true");
+        assertThat(run.err()).contains("source    powercap").contains("package_0").contains("exit code 0");
+    }
+
+    @Test
+    void badIdleValueIsAUsageError() {
+        CliRun run = measure("--idle", "soon", "--", "true");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--idle takes seconds");
+    }
+
+    @Test
+    void unknownSourceListsTheSources() {
+        CliRun run = measure("--source", "rapl9000", "--", "true");
+        assertThat(run.exitCode()).isEqualTo(Erg.EXIT_ERG_FAILED);
+        assertThat(run.err()).contains("no energy source called 'rapl9000'").contains("powercap");
+    }
+}
