@@ -32,7 +32,7 @@ floor() {
 }
 floor before
 echo "== JMH PowercapReadBenchmark on the same tree"
-"$java" -jar "$jar" PowercapReadBenchmark -p sysfs="$tree" -prof gc -rf csv -rff "$work/jmh.csv" "$@" \
+"$java" -jar "$jar" 'PowercapReadBenchmark.read$' -p sysfs="$tree" -prof gc -rf csv -rff "$work/jmh.csv" "$@" \
   | tee "$work/jmh.txt" | grep -E '^(Benchmark|PowercapReadBenchmark)' || true
 floor after
 

@@ -30,6 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * ./mvnw -q -B -pl ergometer-benchmarks -am package -DskipTests
  * java -jar ergometer-benchmarks/target/benchmarks.jar PowercapReadBenchmark -prof gc
  * </pre>
+ * ({@code 'PowercapReadBenchmark.read$'} for {@code read} alone, without {@code readWithC1Only}.)
  * {@code -prof gc} adds {@code gc.alloc.rate.norm}, the bytes allocated per read (0 expected).
  * {@code -p sysfs=DIR} reads an existing tree made by {@link MakeFakeTree} instead of a fresh temporary one.
  */
@@ -60,6 +61,17 @@ public class PowercapReadBenchmark {
 
     @Benchmark
     public long[] read() {
+        source.read(microjoules);
+        return microjoules;
+    }
+
+    /**
+     * The same read compiled by C1 only ({@code -XX:TieredStopAtLevel=1}): what a sampler reading once a second gets,
+     * as it seldom runs long enough for C2 to compile the read.
+     */
+    @Benchmark
+    @Fork(value = 3, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1"})
+    public long[] readWithC1Only() {
         source.read(microjoules);
         return microjoules;
     }
