@@ -45,8 +45,6 @@ public final class NativeFile implements AutoCloseable {
      */
     private static final MethodHandle PREAD = LINKER.downcallHandle(
             LINKER.defaultLookup().find("pread").orElseThrow(), PREAD_DESCRIPTOR);
-    /** pread capturing errno: used only after a failed read, to say why it failed. */
-    private static final MethodHandle PREAD_CAPTURING_ERRNO = downcall("pread", PREAD_DESCRIPTOR);
     private static final MethodHandle CLOSE = LINKER.downcallHandle(
             LINKER.defaultLookup().find("close").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
@@ -164,7 +162,7 @@ public final class NativeFile implements AutoCloseable {
      */
     private long preadCapturingErrno(long offset, long count) throws Throwable {
         while (true) {
-            long n = (long) PREAD_CAPTURING_ERRNO.invokeExact(callState, fd, buffer, count, offset);
+            long n = (long) ErrnoCapturingPread.HANDLE.invokeExact(callState, fd, buffer, count, offset);
             if (n >= 0) {
                 return n;
             }
@@ -187,6 +185,11 @@ public final class NativeFile implements AutoCloseable {
             fd = -1;
             arena.close();
         }
+    }
+
+    /** The pread that captures errno, made on the first failed read: each downcall handle costs ms to make. */
+    private static final class ErrnoCapturingPread {
+        static final MethodHandle HANDLE = downcall("pread", PREAD_DESCRIPTOR);
     }
 
     private static IOException openError(Path path, int errno) {
