@@ -53,7 +53,7 @@ public final class EnergySources {
                 passedOver.add(e);
             }
         }
-        throw new SourceUnavailableException("erg",
+        throw new SourceUnavailableException("energy sources",
                 "no energy source can be used here:\n" + passedOver.stream()
                         .map(e -> "  - " + e.source() + ": " + e.reason()
                                 + (e.fix().isEmpty() ? "" : "\n    fix: " + e.fix()))
