@@ -1,6 +1,7 @@
 package dev.ergometer.source;
 
 import dev.ergometer.sampler.Ticker;
+import dev.ergometer.source.msr.MsrSource;
 import dev.ergometer.source.powercap.PowercapSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,7 @@ public final class EnergySources {
 
     /** Every source, best first. */
     public static List<SourceFactory> all() {
-        return List.of(PowercapSource.FACTORY);
+        return List.of(PowercapSource.FACTORY, MsrSource.FACTORY);
     }
 
     /** The names {@code --source} accepts. */
