@@ -1,7 +1,10 @@
 package dev.ergometer.source;
 
 import dev.ergometer.sampler.Ticker;
+import dev.ergometer.source.hwmon.HwmonSource;
+import dev.ergometer.source.model.ModelSource;
 import dev.ergometer.source.msr.MsrSource;
+import dev.ergometer.source.perf.PerfPowerSource;
 import dev.ergometer.source.powercap.PowercapSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +24,8 @@ public final class EnergySources {
 
     /** Every source, best first. */
     public static List<SourceFactory> all() {
-        return List.of(PowercapSource.FACTORY, MsrSource.FACTORY);
+        return List.of(PerfPowerSource.FACTORY, PowercapSource.FACTORY, MsrSource.FACTORY, HwmonSource.FACTORY,
+                ModelSource.FACTORY);
     }
 
     /** The names {@code --source} accepts. */

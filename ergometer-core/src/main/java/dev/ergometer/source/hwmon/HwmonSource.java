@@ -119,7 +119,7 @@ public final class HwmonSource implements EnergySource {
         return "hwmon sensors: " + String.join("; ", parts);
     }
 
-    private static final class Factory implements SourceFactory {
+    static final class Factory implements SourceFactory {
 
         @Override
         public String name() {
@@ -172,7 +172,7 @@ public final class HwmonSource implements EnergySource {
             return scan.sensors().get(opened.size()).file();
         }
 
-        private static SourceUnavailableException unreadable(Path file, boolean permissionDenied, Exception cause) {
+        static SourceUnavailableException unreadable(Path file, boolean permissionDenied, Exception cause) {
             if (permissionDenied) {
                 boolean counter = file.getFileName().toString().startsWith("energy");
                 return new SourceUnavailableException(NAME, file + " is not readable by this user"
