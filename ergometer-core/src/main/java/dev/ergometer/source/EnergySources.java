@@ -49,9 +49,15 @@ public final class EnergySources {
      * @throws SourceUnavailableException when no source at all can be used, listing every reason
      */
     public static Selection openBest(SystemPaths paths, Ticker ticker) throws SourceUnavailableException {
+        return openBest(all(), paths, ticker);
+    }
+
+    /** Like {@link #openBest(SystemPaths, Ticker)}, choosing among the given factories in their order. */
+    public static Selection openBest(List<SourceFactory> factories, SystemPaths paths, Ticker ticker)
+            throws SourceUnavailableException {
         Objects.requireNonNull(paths, "paths");
         List<SourceUnavailableException> passedOver = new ArrayList<>();
-        for (SourceFactory factory : all()) {
+        for (SourceFactory factory : factories) {
             try {
                 return new Selection(factory.open(paths, ticker), passedOver);
             } catch (SourceUnavailableException e) {
