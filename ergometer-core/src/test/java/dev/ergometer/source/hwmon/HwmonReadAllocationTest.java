@@ -26,7 +26,7 @@ class HwmonReadAllocationTest {
         try (EnergySource source = HwmonSource.FACTORY.open(SystemPaths.real().withSysfs(sysfs), Ticker.system())) {
             long[] microjoules = new long[source.counters().size()];
             long fewest = Long.MAX_VALUE;
-            for (int round = 0; round < 30 && fewest > 0; round++) {
+            for (int round = 0; round < 300 && fewest > 0; round++) {
                 long before = threads.getCurrentThreadAllocatedBytes();
                 for (int i = 0; i < 10_000; i++) {
                     source.read(microjoules);

@@ -25,7 +25,7 @@ class ModelReadAllocationTest {
         try (EnergySource model = ModelSource.FACTORY.open(SystemPaths.real().withProcfs(proc), Ticker.system())) {
             long[] microjoules = new long[model.counters().size()];
             long fewest = Long.MAX_VALUE;
-            for (int round = 0; round < 30 && fewest > 0; round++) {
+            for (int round = 0; round < 300 && fewest > 0; round++) {
                 long before = threads.getCurrentThreadAllocatedBytes();
                 for (int i = 0; i < 10_000; i++) {
                     model.read(microjoules);
