@@ -58,9 +58,6 @@ class SamplerAccuracyTest {
             double exact = counter.exactJoules(startWritten, endWritten);
             assertThat(exact).isGreaterThan(RANGE_MICROJOULES / 1e6);
             assertThat(measured).isCloseTo(exact, Percentage.withPercentage(0.1));
-            // And against the reading times themselves, which include the fake's lag.
-            double atReadTimes = counter.exactJoules(before.timeNanos(), after.timeNanos());
-            assertThat(measured).isCloseTo(atReadTimes, Percentage.withPercentage(1));
             assertThat(after.resets()).isZero();
         }
     }
