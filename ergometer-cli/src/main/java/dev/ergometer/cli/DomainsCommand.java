@@ -48,7 +48,7 @@ final class DomainsCommand implements Callable<Integer> {
     public Integer call() {
         SystemPaths paths = kernel.paths();
         List<Probe> probes = new ArrayList<>();
-        for (SourceFactory factory : EnergySources.all()) {
+        for (SourceFactory factory : kernel.factories()) {
             probes.add(probe(factory, paths));
         }
         String selected = kernel.source != null ? kernel.source

@@ -4,7 +4,10 @@ import dev.ergometer.sampler.Ticker;
 import dev.ergometer.source.EnergySources;
 import dev.ergometer.source.SourceUnavailableException;
 import dev.ergometer.source.SystemPaths;
+import dev.ergometer.source.SourceFactory;
+import dev.ergometer.source.model.ModelSource;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** The options that say where the kernel's interfaces are and which energy source to use. */
@@ -26,6 +29,34 @@ final class KernelOptions {
             description = "Energy source to use: perf, powercap, msr, hwmon or model (default: the best available).")
     String source;
 
+    @Option(names = "--model-idle-watts", paramLabel = "W",
+            description = "Model source: idle watts per logical CPU (default: from the CPU family table).")
+    Double modelIdleWatts;
+
+    @Option(names = "--model-max-watts", paramLabel = "W",
+            description = "Model source: full-load watts per logical CPU (default: from the CPU family table).")
+    Double modelMaxWatts;
+
+    @Option(names = "--model-dram-watts-per-gib", paramLabel = "W",
+            description = "Model source: DRAM watts per GiB of memory (default: 0.392, Cloud Carbon Footprint's).")
+    Double modelDramWattsPerGib;
+
+    /** The sources, best first; the model with the user's coefficients when any was given. */
+    List<SourceFactory> factories() {
+        if (modelIdleWatts == null && modelMaxWatts == null && modelDramWattsPerGib == null) {
+            return EnergySources.all();
+        }
+        if (modelIdleWatts == null || modelMaxWatts == null) {
+            throw new IllegalArgumentException("--model-idle-watts and --model-max-watts go together: give both"
+                    + " (watts per logical CPU at 0% and 100% utilisation)");
+        }
+        ModelSource.Coefficients coefficients = new ModelSource.Coefficients(modelIdleWatts, modelMaxWatts,
+                modelDramWattsPerGib == null ? ModelSource.Coefficients.CCF_DRAM_WATTS_PER_GIB : modelDramWattsPerGib,
+                "user-supplied");
+        SourceFactory model = ModelSource.factory(coefficients);
+        return EnergySources.all().stream().map(f -> f.name().equals(model.name()) ? model : f).toList();
+    }
+
     /** The kernel roots: options first, then the environment, then the real ones. */
     SystemPaths paths() {
         SystemPaths paths = SystemPaths.fromEnvironment();
@@ -43,8 +74,13 @@ final class KernelOptions {
 
     /** Opens the forced source, or the best available one. */
     EnergySources.Selection openSource() throws SourceUnavailableException {
-        return source == null
-                ? EnergySources.openBest(paths(), Ticker.system())
-                : EnergySources.open(source, paths(), Ticker.system());
+        List<SourceFactory> factories = factories();
+        if (source == null) {
+            return EnergySources.openBest(factories, paths(), Ticker.system());
+        }
+        SourceFactory forced = factories.stream().filter(f -> f.name().equals(source)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no energy source called '" + source
+                        + "'; the sources are " + String.join(", ", EnergySources.names())));
+        return new EnergySources.Selection(forced.open(paths(), Ticker.system()), List.of());
     }
 }

@@ -40,7 +40,7 @@ final class MeasureCommand implements Callable<Integer> {
 
     @Option(names = {"-r", "--repeat"}, paramLabel = "N", defaultValue = "1",
             description = "Measured runs (default: ${DEFAULT-VALUE}); more than one adds median, mean, standard"
-                    + " deviation, CV and a 95% confidence interval.")
+                    + " deviation, CV and a 95%% confidence interval.")
     int repeat;
 
     @Option(names = {"-w", "--warmup"}, paramLabel = "N", defaultValue = "0",

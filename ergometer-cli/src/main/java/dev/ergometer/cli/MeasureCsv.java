@@ -6,12 +6,12 @@ import java.util.Locale;
 
 /**
  * The CSV report of {@code erg measure}: one row per run and domain (long format, so the columns stay the same on
- * every machine), with the source and whether the values are estimated on every row.
+ * every machine), with the source, whether the values are estimated, and the method (naming the model) on every row.
  */
 final class MeasureCsv {
 
     static final String HEADER =
-            "run,exit_code,duration_s,cpu_time_s,domain,energy_j,net_energy_j,power_w,source,estimated";
+            "run,exit_code,duration_s,cpu_time_s,domain,energy_j,net_energy_j,power_w,source,estimated,method";
 
     private MeasureCsv() {
     }
@@ -31,10 +31,15 @@ final class MeasureCsv {
                         .append(net).append(',')
                         .append(number(run.energy().powerWatts(d))).append(',')
                         .append(result.source()).append(',')
-                        .append(result.estimated()).append('\n');
+                        .append(result.estimated()).append(',')
+                        .append(quoted(result.method())).append('\n');
             }
         }
         return out.toString();
+    }
+
+    private static String quoted(String text) {
+        return '"' + text.replace("\"", "\"\"") + '"';
     }
 
     private static String number(double value) {

@@ -110,13 +110,35 @@ class MeasureCommandTest {
         var lines = Files.readAllLines(file);
         assertThat(lines.getFirst()).isEqualTo(MeasureCsv.HEADER);
         assertThat(lines).hasSize(3);
-        assertThat(lines.get(1)).startsWith("1,0,").contains(",package_0,").endsWith(",powercap,false");
+        assertThat(lines.get(1)).startsWith("1,0,").contains(",package_0,").contains(",powercap,false,\"RAPL");
     }
 
     @Test
     void tableNamesSourceAndDomain() {
         CliRun run = measure("--idle", "off", "--", "true");
         assertThat(run.err()).contains("source    powercap").contains("package_0").contains("exit code 0");
+    }
+
+    @Test
+    void modelCoefficientsCanBeOverriddenAndTheOutputSaysEstimated() throws Exception {
+        long cpus = Files.readAllLines(Path.of("/proc/stat")).stream().filter(l -> l.matches("cpu\\d+ .*")).count();
+        CliRun run = measure("--source", "model", "--model-idle-watts", "1.5", "--model-max-watts", "1.5",
+                "--model-dram-watts-per-gib", "0", "--idle", "off", "--format", "json", "--", "sleep", "0.5");
+
+        JsonNode report = JSON.readTree(run.err());
+        assertThat(report.get("source").asText()).isEqualTo("model");
+        assertThat(report.get("estimated").asBoolean()).isTrue();
+        assertThat(report.get("method").asText()).contains("user-supplied");
+        JsonNode domains = report.get("runs").get(0).get("domains");
+        assertThat(domains.get("package_0").get("power_w").asDouble()).isCloseTo(1.5 * cpus, within(0.01 * cpus));
+        assertThat(domains.get("dram_0").get("energy_j").asDouble()).isZero();
+    }
+
+    @Test
+    void halfAModelOverrideIsRefused() {
+        CliRun run = measure("--model-idle-watts", "1", "--", "true");
+        assertThat(run.exitCode()).isEqualTo(Erg.EXIT_ERG_FAILED);
+        assertThat(run.err()).contains("--model-idle-watts and --model-max-watts go together");
     }
 
     @Test

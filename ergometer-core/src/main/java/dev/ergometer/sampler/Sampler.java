@@ -61,8 +61,8 @@ public final class Sampler implements AutoCloseable {
         this.raw = new long[counters.length];
         this.previousRaw = new long[counters.length];
         this.totals = new long[counters.length];
-        source.read(previousRaw);
         previousNanos = ticker.nanos();
+        source.read(previousRaw);
     }
 
     /** The domains sampled, in slot order. */
@@ -96,8 +96,10 @@ public final class Sampler implements AutoCloseable {
         if (failed != null) {
             throw failed;
         }
-        source.read(raw);
+        // The time is taken just before the read: integrating sources (the model, power files) take theirs at the
+        // start of read() too, so the interval's duration and its energy refer to the same instants.
         long now = ticker.nanos();
+        source.read(raw);
         long elapsed = now - previousNanos;
         for (int i = 0; i < raw.length; i++) {
             DomainCounter counter = counters[i];

@@ -1,6 +1,10 @@
 package dev.ergometer.source;
 
 import dev.ergometer.sampler.Ticker;
+import dev.ergometer.source.hwmon.HwmonSource;
+import dev.ergometer.source.model.ModelSource;
+import dev.ergometer.source.msr.MsrSource;
+import dev.ergometer.source.perf.PerfPowerSource;
 import dev.ergometer.source.powercap.PowercapSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +24,8 @@ public final class EnergySources {
 
     /** Every source, best first. */
     public static List<SourceFactory> all() {
-        return List.of(PowercapSource.FACTORY);
+        return List.of(PerfPowerSource.FACTORY, PowercapSource.FACTORY, MsrSource.FACTORY, HwmonSource.FACTORY,
+                ModelSource.FACTORY);
     }
 
     /** The names {@code --source} accepts. */
@@ -44,16 +49,22 @@ public final class EnergySources {
      * @throws SourceUnavailableException when no source at all can be used, listing every reason
      */
     public static Selection openBest(SystemPaths paths, Ticker ticker) throws SourceUnavailableException {
+        return openBest(all(), paths, ticker);
+    }
+
+    /** Like {@link #openBest(SystemPaths, Ticker)}, choosing among the given factories in their order. */
+    public static Selection openBest(List<SourceFactory> factories, SystemPaths paths, Ticker ticker)
+            throws SourceUnavailableException {
         Objects.requireNonNull(paths, "paths");
         List<SourceUnavailableException> passedOver = new ArrayList<>();
-        for (SourceFactory factory : all()) {
+        for (SourceFactory factory : factories) {
             try {
                 return new Selection(factory.open(paths, ticker), passedOver);
             } catch (SourceUnavailableException e) {
                 passedOver.add(e);
             }
         }
-        throw new SourceUnavailableException("erg",
+        throw new SourceUnavailableException("energy sources",
                 "no energy source can be used here:\n" + passedOver.stream()
                         .map(e -> "  - " + e.source() + ": " + e.reason()
                                 + (e.fix().isEmpty() ? "" : "\n    fix: " + e.fix()))

@@ -141,13 +141,32 @@ public final class NativeFile implements AutoCloseable {
         return buffer.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
     }
 
+    /**
+     * Reads the start of the file into {@code destination} with one {@code pread(2)} at offset 0, for files whose
+     * first line is longer than the internal buffer (the {@code cpu} line of {@code /proc/stat}).
+     *
+     * @param destination a native segment (from an {@link Arena}); receives up to its size in bytes
+     * @return the number of bytes read (0 at end of file)
+     * @throws EnergyReadException when the read fails
+     */
+    public int readInto(MemorySegment destination) {
+        if (!destination.isNative()) {
+            throw new IllegalArgumentException("readInto needs a native segment, got a heap segment");
+        }
+        return (int) pread(destination, 0, destination.byteSize());
+    }
+
     private long pread(long offset, long count) {
+        return pread(buffer, offset, count);
+    }
+
+    private long pread(MemorySegment target, long offset, long count) {
         if (fd < 0) {
             throw new EnergyReadException(path + " is closed");
         }
         try {
-            long n = (long) PREAD.invokeExact(fd, buffer, count, offset);
-            return n >= 0 ? n : preadCapturingErrno(offset, count);
+            long n = (long) PREAD.invokeExact(fd, target, count, offset);
+            return n >= 0 ? n : preadCapturingErrno(target, offset, count);
         } catch (EnergyReadException e) {
             throw e;
         } catch (Throwable t) {
@@ -160,9 +179,9 @@ public final class NativeFile implements AutoCloseable {
      * interrupted read, or a failure that did not last), else fails naming errno. The kernel's errno of the first
      * failure cannot be read afterwards (the JVM may have changed errno since), hence the second read.
      */
-    private long preadCapturingErrno(long offset, long count) throws Throwable {
+    private long preadCapturingErrno(MemorySegment target, long offset, long count) throws Throwable {
         while (true) {
-            long n = (long) ErrnoCapturingPread.HANDLE.invokeExact(callState, fd, buffer, count, offset);
+            long n = (long) ErrnoCapturingPread.HANDLE.invokeExact(callState, fd, target, count, offset);
             if (n >= 0) {
                 return n;
             }

@@ -19,12 +19,18 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class SyntheticCounter implements AutoCloseable {
 
+    /** How many recent writes are remembered, to tell when a value that a reader saw was written. */
+    private static final int HISTORY = 1 << 16;
+
     private final FileChannel channel;
     private final PowerCurve curve;
     private final long wrapMicrojoules;
     private final long stepNanos;
     private final ByteBuffer buffer = ByteBuffer.allocate(32);
     private final long startNanos;
+    private final long[] historyValues = new long[HISTORY];
+    private final long[] historyNanos = new long[HISTORY];
+    private int historyNext;
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -38,7 +44,7 @@ public final class SyntheticCounter implements AutoCloseable {
         this.wrapMicrojoules = wrapMicrojoules;
         this.stepNanos = stepNanos;
         this.startNanos = System.nanoTime();
-        write(0);
+        write(0, startNanos);
         this.thread = Thread.ofPlatform().daemon().name("synthetic-counter").start(this::run);
     }
 
@@ -59,15 +65,37 @@ public final class SyntheticCounter implements AutoCloseable {
         return curve;
     }
 
+    /**
+     * When the counter last held {@code microjoules} (a value a reader saw), as a {@link System#nanoTime()} instant;
+     * the time the value represents, which may be earlier than when it was read if this thread was delayed.
+     *
+     * @throws IllegalArgumentException when the value was not written recently
+     */
+    public synchronized long writtenAtNanos(long microjoules) {
+        for (int i = 1; i <= HISTORY; i++) {
+            int slot = Math.floorMod(historyNext - i, HISTORY);
+            if (historyValues[slot] == microjoules && historyNanos[slot] != 0) {
+                return historyNanos[slot];
+            }
+        }
+        throw new IllegalArgumentException(microjoules + " µJ was not written recently");
+    }
+
     private void run() {
         while (running) {
             LockSupport.parkNanos(stepNanos);
-            double joules = curve.joulesUntil((System.nanoTime() - startNanos) / 1e9);
-            write(Math.floorMod((long) Math.floor(joules * 1e6), wrapMicrojoules));
+            long now = System.nanoTime();
+            double joules = curve.joulesUntil((now - startNanos) / 1e9);
+            write(Math.floorMod((long) Math.floor(joules * 1e6), wrapMicrojoules), now);
         }
     }
 
-    private void write(long microjoules) {
+    private void write(long microjoules, long nowNanos) {
+        synchronized (this) {
+            historyValues[historyNext] = microjoules;
+            historyNanos[historyNext] = nowNanos;
+            historyNext = (historyNext + 1) % HISTORY;
+        }
         // In place, without truncating: a reader never sees an empty file, and parsing stops at the newline.
         buffer.clear();
         buffer.put((microjoules + "\n").getBytes(StandardCharsets.US_ASCII));
