@@ -3,6 +3,7 @@ package dev.ergometer.source.perf;
 import dev.ergometer.model.Domain;
 import dev.ergometer.source.SourceUnavailableException;
 import dev.ergometer.source.SystemPaths;
+import dev.ergometer.source.VirtualMachine;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -113,21 +114,11 @@ record PowerPmu(Path directory, int type, List<Integer> cpus, List<EnergyEvent> 
     }
 
     private static String noPmuReason(SystemPaths paths, Path directory) {
-        String why = isVirtualMachine(paths)
+        String why = VirtualMachine.detected(paths)
                 ? "this is a VM (the hypervisor flag is set in " + paths.proc("cpuinfo") + "), and VMs rarely"
                         + " expose RAPL"
                 : "this CPU has no RAPL, or the kernel was built without the RAPL perf driver";
         return "no perf power PMU (" + directory + " is absent): " + why;
-    }
-
-    private static boolean isVirtualMachine(SystemPaths paths) {
-        try (Stream<String> lines = Files.lines(paths.proc("cpuinfo"))) {
-            return lines.filter(line -> line.startsWith("flags"))
-                    .anyMatch(line -> List.of(line.substring(line.indexOf(':') + 1).strip().split("\\s+"))
-                            .contains("hypervisor"));
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
     }
 
     private static int parseType(Path file) throws SourceUnavailableException {
