@@ -38,7 +38,7 @@ final class DomainsCommand implements Callable<Integer> {
 
     /** What trying one source gave. */
     record Probe(SourceFactory factory, String method, boolean estimated, List<DomainCounter> counters,
-            SourceUnavailableException failure) {
+            SourceUnavailableException failure, String access) {
         boolean available() {
             return failure == null;
         }
@@ -65,10 +65,11 @@ final class DomainsCommand implements Callable<Integer> {
     }
 
     static Probe probe(SourceFactory factory, SystemPaths paths) {
+        String access = factory.access(paths).orElse(null);
         try (EnergySource source = factory.open(paths, Ticker.system())) {
-            return new Probe(factory, source.method(), source.estimated(), source.counters(), null);
+            return new Probe(factory, source.method(), source.estimated(), source.counters(), null, access);
         } catch (SourceUnavailableException e) {
-            return new Probe(factory, null, false, List.of(), e);
+            return new Probe(factory, null, false, List.of(), e, access);
         }
     }
 
@@ -81,6 +82,9 @@ final class DomainsCommand implements Callable<Integer> {
                             + (probe.estimated() ? " (ESTIMATED values)" : "");
             out.append(String.format(Locale.ROOT, "%-9s %s%n", name, state));
             out.append(String.format(Locale.ROOT, "          %s%n", probe.factory().summary()));
+            if (probe.access() != null) {
+                out.append(String.format(Locale.ROOT, "          access: %s%n", probe.access()));
+            }
             if (!probe.available()) {
                 out.append(String.format(Locale.ROOT, "          why: %s%n", probe.failure().reason()));
                 if (!probe.failure().fix().isEmpty()) {
@@ -112,7 +116,8 @@ final class DomainsCommand implements Callable<Integer> {
             json.beginObject()
                     .name("name").value(probe.factory().name())
                     .name("summary").value(probe.factory().summary())
-                    .name("available").value(probe.available());
+                    .name("available").value(probe.available())
+                    .name("access").value(probe.access());
             if (probe.available()) {
                 json.name("estimated").value(probe.estimated()).name("method").value(probe.method());
                 json.name("domains").beginArray();

@@ -38,5 +38,6 @@ class DomainsCommandTest {
     void unavailableSourceShowsReasonAndFix() {
         CliRun run = CliRun.of("domains", "--sysfs", root.toString());
         assertThat(run.out()).contains("powercap  unavailable").contains("why: ").contains("fix: ");
+        assertThat(run.out()).contains("access: kernel.perf_event_paranoid");
     }
 }

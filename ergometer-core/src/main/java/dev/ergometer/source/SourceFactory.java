@@ -1,6 +1,7 @@
 package dev.ergometer.source;
 
 import dev.ergometer.sampler.Ticker;
+import java.util.Optional;
 
 /** Opens one kind of energy source on a machine, or says why it cannot. */
 public interface SourceFactory {
@@ -10,6 +11,14 @@ public interface SourceFactory {
 
     /** One line on what this source reads, for {@code erg domains}. */
     String summary();
+
+    /**
+     * Who may use this source on the machine {@code paths} points at, when that depends on a setting (for example
+     * {@code kernel.perf_event_paranoid}); empty when there is nothing to say. Shown by {@code erg domains}.
+     */
+    default Optional<String> access(SystemPaths paths) {
+        return Optional.empty();
+    }
 
     /**
      * Opens the source against the given kernel roots.

@@ -190,6 +190,11 @@ public final class PerfPowerSource implements EnergySource {
         }
 
         @Override
+        public java.util.Optional<String> access(SystemPaths paths) {
+            return java.util.Optional.of(PerfAccess.read(paths).description());
+        }
+
+        @Override
         public EnergySource open(SystemPaths paths, Ticker ticker) throws SourceUnavailableException {
             return PerfPowerSource.open(paths);
         }
