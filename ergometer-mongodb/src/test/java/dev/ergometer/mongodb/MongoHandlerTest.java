@@ -190,7 +190,8 @@ class MongoHandlerTest {
         String closedUri = "mongodb://127.0.0.1:" + closedPort;
 
         long startNanos = System.nanoTime();
-        assertThatThrownBy(() -> MongoHandler.builder(closedUri, "db", "collection").connectedTimeoutMillis(300).build())
+        assertThatThrownBy(() -> MongoHandler.builder(closedUri, "db", "collection")
+                        .connectedTimeoutMillis(300).build())
                 .isInstanceOf(MongoStoreException.class)
                 .hasCauseInstanceOf(MongoTimeoutException.class)
                 .hasMessageContaining("cannot connect to MongoDB at " + closedUri)
