@@ -30,6 +30,10 @@ class PerfPowerSourceAsUnprivilegedUserTest {
     @TempDir
     Path sysfs;
 
+    /** Copies of the class folders that nobody may read: the checkout itself may sit under a private folder. */
+    @TempDir
+    Path classes;
+
     @Test
     void unprivilegedUserGetsTheParanoidSettingAndHowToAllowPerfOrOpensWithoutRoot() throws Exception {
         assumeThat(System.getProperty("user.name")).as("root, to switch to nobody").isEqualTo("root");
@@ -59,10 +63,21 @@ class PerfPowerSourceAsUnprivilegedUserTest {
     }
 
     private ProbeResult runProbeAsNobody() throws Exception {
-        String classPath = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(entry -> entry.endsWith("classes") || entry.endsWith("classes/"))
-                .reduce((a, b) -> a + File.pathSeparator + b)
-                .orElseThrow();
+        List<String> copies = new java.util.ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (entry.endsWith("classes") || entry.endsWith("classes/")) {
+                Path from = Path.of(entry);
+                Path to = classes.resolve(copies.size() + "-" + from.getFileName());
+                try (Stream<Path> tree = Files.walk(from)) {
+                    for (Path path : tree.toList()) {
+                        Files.copy(path, to.resolve(from.relativize(path).toString()));
+                    }
+                }
+                copies.add(to.toString());
+            }
+        }
+        makeReadableByEveryone(classes);
+        String classPath = String.join(File.pathSeparator, copies);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = List.of("/usr/bin/setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY,
                 "--clear-groups", "--inh-caps=-all", java, "-XX:-UsePerfData", "--enable-native-access=ALL-UNNAMED",
