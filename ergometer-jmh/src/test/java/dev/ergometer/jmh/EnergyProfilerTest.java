@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.ergometer.testkit.FakePowercapTree;
+import dev.ergometer.testkit.FakeProcfs;
 import dev.ergometer.testkit.PowerCurve;
 import dev.ergometer.testkit.SyntheticCounter;
 import java.nio.file.Path;
@@ -79,6 +80,22 @@ class EnergyProfilerTest {
 
         assertThat(iterations.getFirst().getSecondaryResults().keySet())
                 .containsExactlyInAnyOrder("ergometer.dram_0.power", "ergometer.dram_0.energy");
+    }
+
+    @Test
+    void numbersOfTheModelSayTheyAreEstimated() throws RunnerException {
+        FakeProcfs.machine(temp.resolve("proc"), 2);
+
+        List<IterationResult> iterations = run("source=model;procfs=" + temp.resolve("proc"));
+
+        for (IterationResult iteration : iterations) {
+            assertThat(iteration.getSecondaryResults()).isNotEmpty();
+            iteration.getSecondaryResults().forEach((label, result) -> {
+                assertThat(label).startsWith("ergometer.");
+                assertThat(result.getScoreUnit()).endsWith(" (estimated)");
+                assertThat(result.getScore()).isNotNegative();
+            });
+        }
     }
 
     @Test

@@ -10,6 +10,7 @@ import static org.junit.platform.testkit.engine.TestExecutionResultConditions.me
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ergometer.testkit.FakePowercapTree;
+import dev.ergometer.testkit.FakeProcfs;
 import dev.ergometer.testkit.PowerCurve;
 import dev.ergometer.testkit.SyntheticCounter;
 import java.io.IOException;
@@ -129,6 +130,25 @@ class EnergyExtensionTest {
         run(MissingDomainSample.class).testEvents()
                 .assertThatEvents().haveExactly(1, event(finishedWithFailure(
                         message(m -> m.contains("dram_0") && m.contains("package_0, core_0")))));
+    }
+
+    @Test
+    void aReportOfTheModelSaysItIsEstimated() throws IOException {
+        FakeProcfs.machine(temp.resolve("proc"), 2);
+
+        EngineTestKit.engine("junit-jupiter")
+                .selectors(selectClass(SleepingSample.class))
+                .configurationParameter(OnlyInsideEngineTestKit.PARAMETER, "enabled")
+                .configurationParameter(EnergyRun.SOURCE_PARAMETER, "model")
+                .configurationParameter(EnergyRun.PROCFS_PARAMETER, temp.resolve("proc").toString())
+                .configurationParameter(EnergyRun.REPORT_PARAMETER, reports.toString())
+                .execute()
+                .testEvents().assertStatistics(stats -> stats.succeeded(1));
+
+        JsonNode report = onlyReport("EnergyExtensionTest.SleepingSample.sleepsTwoHundredMillis.json");
+        assertThat(report.get("source").asText()).isEqualTo("model");
+        assertThat(report.get("estimated").asBoolean()).isTrue();
+        assertThat(Files.readString(reports.resolve("summary.txt"))).contains("ESTIMATED");
     }
 
     @Test
