@@ -25,6 +25,10 @@ final class KernelOptions {
             description = "Root of /dev, for MSR device files (default: $ERGOMETER_DEV or /dev).")
     Path dev;
 
+    @Option(names = "--nvml", paramLabel = "LIBRARY",
+            description = "NVIDIA Management Library to load (default: $ERGOMETER_NVML or libnvidia-ml.so.1).")
+    Path nvml;
+
     @Option(names = "--source", paramLabel = "NAME",
             description = "Energy source to use: perf, powercap, msr, hwmon or model (default: the best available).")
     String source;
@@ -68,6 +72,9 @@ final class KernelOptions {
         }
         if (dev != null) {
             paths = paths.withDev(dev);
+        }
+        if (nvml != null) {
+            paths = paths.withNvmlLibrary(nvml);
         }
         return paths;
     }

@@ -9,19 +9,32 @@ import java.util.Objects;
  *
  * <p>Every path to a kernel interface is resolved against one {@code SystemPaths}, so tests and users with a
  * copied or propagated tree (a VM's sysfs exported to its host, a fake tree in a temp folder) point Ergometer
- * elsewhere and still run the code that reads real hardware. Set from {@code --sysfs}, {@code --procfs} and
- * {@code --dev}, or from ERGOMETER_SYSFS, ERGOMETER_PROCFS and ERGOMETER_DEV; the defaults are /sys, /proc, /dev.
+ * elsewhere and still run the code that reads real hardware. Set from {@code --sysfs}, {@code --procfs},
+ * {@code --dev} and {@code --nvml}, or from ERGOMETER_SYSFS, ERGOMETER_PROCFS, ERGOMETER_DEV and ERGOMETER_NVML; the
+ * defaults are /sys, /proc, /dev and {@code libnvidia-ml.so.1} (a bare name: the dynamic loader's search path).
+ *
+ * @param nvmlLibrary the NVIDIA Management Library to load: a file, or a bare name the dynamic loader looks up
  */
-public record SystemPaths(Path sysfs, Path procfs, Path dev) {
+public record SystemPaths(Path sysfs, Path procfs, Path dev, Path nvmlLibrary) {
+
+    /** The NVML library's name, looked up by the dynamic loader as the NVIDIA driver installs it. */
+    public static final Path DEFAULT_NVML_LIBRARY = Path.of("libnvidia-ml.so.1");
 
     public static final String SYSFS_VARIABLE = "ERGOMETER_SYSFS";
     public static final String PROCFS_VARIABLE = "ERGOMETER_PROCFS";
     public static final String DEV_VARIABLE = "ERGOMETER_DEV";
+    public static final String NVML_VARIABLE = "ERGOMETER_NVML";
 
     public SystemPaths {
         Objects.requireNonNull(sysfs, "sysfs");
         Objects.requireNonNull(procfs, "procfs");
         Objects.requireNonNull(dev, "dev");
+        Objects.requireNonNull(nvmlLibrary, "nvmlLibrary");
+    }
+
+    /** Kernel roots with the default NVML library. */
+    public SystemPaths(Path sysfs, Path procfs, Path dev) {
+        this(sysfs, procfs, dev, DEFAULT_NVML_LIBRARY);
     }
 
     /** The real machine: /sys, /proc and /dev. */
@@ -40,19 +53,24 @@ public record SystemPaths(Path sysfs, Path procfs, Path dev) {
         return new SystemPaths(
                 pathOr(environment.get(SYSFS_VARIABLE), real.sysfs),
                 pathOr(environment.get(PROCFS_VARIABLE), real.procfs),
-                pathOr(environment.get(DEV_VARIABLE), real.dev));
+                pathOr(environment.get(DEV_VARIABLE), real.dev),
+                pathOr(environment.get(NVML_VARIABLE), real.nvmlLibrary));
     }
 
     public SystemPaths withSysfs(Path newSysfs) {
-        return new SystemPaths(newSysfs, procfs, dev);
+        return new SystemPaths(newSysfs, procfs, dev, nvmlLibrary);
     }
 
     public SystemPaths withProcfs(Path newProcfs) {
-        return new SystemPaths(sysfs, newProcfs, dev);
+        return new SystemPaths(sysfs, newProcfs, dev, nvmlLibrary);
     }
 
     public SystemPaths withDev(Path newDev) {
-        return new SystemPaths(sysfs, procfs, newDev);
+        return new SystemPaths(sysfs, procfs, newDev, nvmlLibrary);
+    }
+
+    public SystemPaths withNvmlLibrary(Path newNvmlLibrary) {
+        return new SystemPaths(sysfs, procfs, dev, newNvmlLibrary);
     }
 
     /** A path under sysfs, for example {@code sys("class/powercap")}. */
