@@ -32,6 +32,14 @@ public interface EnergySource extends AutoCloseable {
     /** True when the numbers come from a model and not from a hardware counter. */
     boolean estimated();
 
+    /**
+     * Problems met while reading that did not stop the source, for people: a GPU lost mid-run, a counter that stopped.
+     * The affected domains stop counting; the others go on. Empty when all is well. Accumulates; never cleared.
+     */
+    default List<String> warnings() {
+        return List.of();
+    }
+
     /** The domains of this source, in {@link #read(long[])} order. */
     default List<Domain> domains() {
         return counters().stream().map(DomainCounter::domain).toList();
