@@ -60,8 +60,9 @@ class MeasureCommandTest {
         assertThat(first.get("duration_s").asDouble()).isBetween(0.29, 1.0);
         JsonNode pkg = first.get("domains").get("package_0");
         double seconds = first.get("duration_s").asDouble();
-        assertThat(pkg.get("energy_j").asDouble()).isCloseTo(10 * seconds, within(0.01 * 10 * seconds));
-        assertThat(pkg.get("power_w").asDouble()).isCloseTo(10, within(0.1));
+        // Loose bounds: the fake counter's writer thread lags on a loaded machine (accuracy is SamplerAccuracyTest's).
+        assertThat(pkg.get("energy_j").asDouble()).isCloseTo(10 * seconds, within(0.05 * 10 * seconds));
+        assertThat(pkg.get("power_w").asDouble()).isCloseTo(10, within(0.5));
         assertThat(pkg.get("net_energy_j").isNull()).isTrue();
         assertThat(report.get("summary").get("domains").get("package_0").get("median_j").asDouble())
                 .isEqualTo(pkg.get("energy_j").asDouble());
@@ -73,10 +74,11 @@ class MeasureCommandTest {
 
         JsonNode report = JSON.readTree(run.err());
         assertThat(report.get("idle").get("domains").get("package_0").get("power_w").asDouble())
-                .isCloseTo(10, within(0.1));
+                .isCloseTo(10, within(0.5));
         JsonNode pkg = report.get("runs").get(0).get("domains").get("package_0");
-        // Raw is about 3 J; the synthetic writer thread can lag a few ms behind under load, hence the margin.
-        assertThat(pkg.get("net_energy_j").asDouble()).isCloseTo(0, within(0.15));
+        // Raw is about 3 J; the synthetic writer thread can lag tens of ms behind under load, hence the margin.
+        assertThat(pkg.get("energy_j").asDouble()).isGreaterThan(2.5);
+        assertThat(pkg.get("net_energy_j").asDouble()).isCloseTo(0, within(0.4));
         assertThat(report.get("summary").get("energy_basis").asText()).isEqualTo("net");
     }
 

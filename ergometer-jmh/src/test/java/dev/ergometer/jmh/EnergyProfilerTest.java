@@ -61,13 +61,13 @@ class EnergyProfilerTest {
             Result energy = iteration.getSecondaryResults().get("ergometer.package_0.energy");
             assertThat(power.getScoreUnit()).isEqualTo("W");
             assertThat(energy.getScoreUnit()).isEqualTo("J/op");
-            assertThat(power.getScore()).isCloseTo(WATTS, within(WATTS * 0.03));
+            assertThat(power.getScore()).isCloseTo(WATTS, within(WATTS * 0.10));
             long ops = iteration.getMetadata().getAllOps();
             assertThat(ops).isBetween(10L, 25L);
             // energy per op times ops is the power times the time the iteration's operations took
             double seconds = energy.getScore() * ops / power.getScore();
-            assertThat(seconds).isBetween(ops * SleepingBenchmark.SLEEP_MILLIS / 1e3, 0.4);
-            assertThat(energy.getScore()).isBetween(WATTS * SleepingBenchmark.SLEEP_MILLIS / 1e3 * 0.97,
+            assertThat(seconds).isBetween(ops * SleepingBenchmark.SLEEP_MILLIS / 1e3 * 0.9, 0.4);
+            assertThat(energy.getScore()).isBetween(WATTS * SleepingBenchmark.SLEEP_MILLIS / 1e3 * 0.90,
                     WATTS * SleepingBenchmark.SLEEP_MILLIS / 1e3 * 1.3);
             assertThat(iteration.getSecondaryResults().get("ergometer.dram_0.power").getScore())
                     .isCloseTo(0, within(0.01));
