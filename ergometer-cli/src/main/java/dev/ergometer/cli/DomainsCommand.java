@@ -51,8 +51,10 @@ final class DomainsCommand implements Callable<Integer> {
         for (SourceFactory factory : kernel.factories()) {
             probes.add(probe(factory, paths));
         }
-        String selected = kernel.source != null ? kernel.source
-                : probes.stream().filter(Probe::available).map(p -> p.factory().name()).findFirst().orElse(null);
+        List<String> used = kernel.source != null
+                ? List.of(kernel.source.split(","))
+                : defaultSelection(probes);
+        String selected = used.isEmpty() ? null : String.join("+", used);
         PrintWriter out = spec.commandLine().getOut();
         switch (format) {
             case "json" -> out.print(json(probes, selected));
@@ -62,6 +64,19 @@ final class DomainsCommand implements Callable<Integer> {
         }
         out.flush();
         return selected == null ? Erg.EXIT_ERG_FAILED : 0;
+    }
+
+    /** What erg measure reads by default: the first available machine source and every available GPU source. */
+    static List<String> defaultSelection(List<Probe> probes) {
+        List<String> used = new ArrayList<>();
+        probes.stream().filter(p -> p.available() && !p.factory().accelerator()).findFirst()
+                .ifPresent(p -> used.add(p.factory().name()));
+        if (used.isEmpty()) {
+            return used;
+        }
+        probes.stream().filter(p -> p.available() && p.factory().accelerator())
+                .forEach(p -> used.add(p.factory().name()));
+        return used;
     }
 
     static Probe probe(SourceFactory factory, SystemPaths paths) {
@@ -78,7 +93,8 @@ final class DomainsCommand implements Callable<Integer> {
         for (Probe probe : probes) {
             String name = probe.factory().name();
             String state = !probe.available() ? "unavailable"
-                    : (name.equals(selected) ? "available, used by default" : "available")
+                    : (selected != null && List.of(selected.split("\\+")).contains(name)
+                            ? "available, used by default" : "available")
                             + (probe.estimated() ? " (ESTIMATED values)" : "");
             out.append(String.format(Locale.ROOT, "%-9s %s%n", name, state));
             out.append(String.format(Locale.ROOT, "          %s%n", probe.factory().summary()));
@@ -103,8 +119,9 @@ final class DomainsCommand implements Callable<Integer> {
         }
         out.append(selected == null
                 ? "No source can be used on this machine: see the fixes above.\n"
-                : "erg measure uses " + selected + (probes.stream().anyMatch(p -> p.factory().name()
-                        .equals(selected) && p.estimated()) ? ": its values are ESTIMATED.\n" : ".\n"));
+                : "erg measure uses " + selected + (probes.stream().anyMatch(p -> p.estimated()
+                        && List.of(selected.split("\\+")).contains(p.factory().name()))
+                        ? ": some of its values are ESTIMATED (see above).\n" : ".\n"));
         return out.toString();
     }
 

@@ -30,7 +30,8 @@ final class KernelOptions {
     Path nvml;
 
     @Option(names = "--source", paramLabel = "NAME",
-            description = "Energy source to use: perf, powercap, msr, hwmon or model (default: the best available).")
+            description = "Energy sources to read, comma-separated: perf, powercap, msr, hwmon or model for the"
+                    + " machine, plus GPU sources (default: the best machine source and every GPU source available).")
     String source;
 
     @Option(names = "--model-idle-watts", paramLabel = "W",
@@ -79,15 +80,11 @@ final class KernelOptions {
         return paths;
     }
 
-    /** Opens the forced source, or the best available one. */
+    /** Opens the sources named by --source, or the best machine source with every GPU source available. */
     EnergySources.Selection openSource() throws SourceUnavailableException {
         List<SourceFactory> factories = factories();
-        if (source == null) {
-            return EnergySources.openBest(factories, paths(), Ticker.system());
-        }
-        SourceFactory forced = factories.stream().filter(f -> f.name().equals(source)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no energy source called '" + source
-                        + "'; the sources are " + String.join(", ", EnergySources.names())));
-        return new EnergySources.Selection(forced.open(paths(), Ticker.system()), List.of());
+        return source == null
+                ? EnergySources.openBest(factories, paths(), Ticker.system())
+                : EnergySources.open(factories, source, paths(), Ticker.system());
     }
 }

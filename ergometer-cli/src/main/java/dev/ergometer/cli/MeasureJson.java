@@ -31,6 +31,9 @@ final class MeasureJson {
         json.name("exit_code").value(result.exitCode());
         json.name("warmups").value(result.warmups());
         json.name("counter_resets").value(result.resets());
+        json.name("warnings").beginArray();
+        result.warnings().forEach(json::value);
+        json.endArray();
         writeIdle(json, result);
         json.name("runs").beginArray();
         for (CommandRun run : result.runs()) {

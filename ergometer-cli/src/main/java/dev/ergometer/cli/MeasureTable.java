@@ -33,6 +33,9 @@ final class MeasureTable {
             line(out, "warning: %d counter reset(s) during the runs: energy around them may be undercounted",
                     result.resets());
         }
+        for (String warning : result.warnings()) {
+            line(out, "warning: %s", warning);
+        }
         if (result.estimated()) {
             line(out, "These values are ESTIMATED by a model, not measured by a hardware counter: see `erg domains`.");
         }

@@ -100,7 +100,8 @@ public final class CommandMeasurement {
             }
         }
         return new MeasurementResult(sampler.source().name(), sampler.source().method(),
-                sampler.source().estimated(), sampler.domains(), options.command(), options.warmup(), idle, runs);
+                sampler.source().estimated(), sampler.domains(), options.command(), options.warmup(), idle, runs,
+                sampler.source().warnings());
     }
 
     private static CommandRun runOnce(Sampler sampler, List<String> command, int number)

@@ -18,9 +18,11 @@ import java.util.Optional;
  * @param warmups how many warmup runs preceded the measured runs
  * @param idle the idle baseline, empty when idle removal was off
  * @param runs the measured runs, in order; the last one may have failed (measurement stops at the first failure)
+ * @param warnings problems the source met that did not stop it (a GPU lost mid-run: its domain stopped counting)
  */
 public record MeasurementResult(String source, String method, boolean estimated, List<Domain> domains,
-        List<String> command, int warmups, Optional<IdleBaseline> idle, List<CommandRun> runs) {
+        List<String> command, int warmups, Optional<IdleBaseline> idle, List<CommandRun> runs,
+        List<String> warnings) {
 
     public MeasurementResult {
         Objects.requireNonNull(source, "source");
@@ -29,6 +31,7 @@ public record MeasurementResult(String source, String method, boolean estimated,
         command = List.copyOf(command);
         Objects.requireNonNull(idle, "idle");
         runs = List.copyOf(runs);
+        warnings = List.copyOf(warnings);
     }
 
     /** The exit code to pass on: that of the first run that failed, or 0 when every run succeeded. */

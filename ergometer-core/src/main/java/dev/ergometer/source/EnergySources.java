@@ -43,10 +43,11 @@ public final class EnergySources {
     }
 
     /**
-     * Opens the best source this machine offers: the first of {@link #all()} that opens. The sources passed over
-     * come back with their reasons, so that users see why a better one was not used.
+     * Opens the best source this machine offers: the first machine source of {@link #all()} that opens, read together
+     * with every accelerator (GPU) source that opens. The machine sources passed over come back with their reasons,
+     * so that users see why a better one was not used.
      *
-     * @throws SourceUnavailableException when no source at all can be used, listing every reason
+     * @throws SourceUnavailableException when no machine source at all can be used, listing every reason
      */
     public static Selection openBest(SystemPaths paths, Ticker ticker) throws SourceUnavailableException {
         return openBest(all(), paths, ticker);
@@ -57,24 +58,63 @@ public final class EnergySources {
             throws SourceUnavailableException {
         Objects.requireNonNull(paths, "paths");
         List<SourceUnavailableException> passedOver = new ArrayList<>();
+        EnergySource machine = null;
         for (SourceFactory factory : factories) {
+            if (factory.accelerator()) {
+                continue;
+            }
             try {
-                return new Selection(factory.open(paths, ticker), passedOver);
+                machine = factory.open(paths, ticker);
+                break;
             } catch (SourceUnavailableException e) {
                 passedOver.add(e);
             }
         }
-        throw new SourceUnavailableException("energy sources",
-                "no energy source can be used here:\n" + passedOver.stream()
-                        .map(e -> "  - " + e.source() + ": " + e.reason()
-                                + (e.fix().isEmpty() ? "" : "\n    fix: " + e.fix()))
-                        .collect(Collectors.joining("\n")) + "\n",
-                "`erg domains` shows each source and its fix");
+        if (machine == null) {
+            throw new SourceUnavailableException("energy sources",
+                    "no energy source can be used here:\n" + passedOver.stream()
+                            .map(e -> "  - " + e.source() + ": " + e.reason()
+                                    + (e.fix().isEmpty() ? "" : "\n    fix: " + e.fix()))
+                            .collect(Collectors.joining("\n")) + "\n",
+                    "`erg domains` shows each source and its fix");
+        }
+        List<EnergySource> parts = new ArrayList<>(List.of(machine));
+        for (SourceFactory factory : factories) {
+            if (factory.accelerator()) {
+                try {
+                    parts.add(factory.open(paths, ticker));
+                } catch (SourceUnavailableException e) {
+                    passedOver.add(e);
+                }
+            }
+        }
+        return new Selection(CompositeSource.of(parts), passedOver);
     }
 
-    /** Opens the source called {@code name}, or says why it cannot be used. */
-    public static Selection open(String name, SystemPaths paths, Ticker ticker) throws SourceUnavailableException {
-        return new Selection(named(name).open(paths, ticker), List.of());
+    /**
+     * Opens the sources named, comma-separated ({@code powercap} or {@code powercap,nvml}), read together; or says
+     * why one cannot be used.
+     */
+    public static Selection open(String names, SystemPaths paths, Ticker ticker) throws SourceUnavailableException {
+        return open(all(), names, paths, ticker);
+    }
+
+    /** Like {@link #open(String, SystemPaths, Ticker)}, the names looked up among the given factories. */
+    public static Selection open(List<SourceFactory> factories, String names, SystemPaths paths, Ticker ticker)
+            throws SourceUnavailableException {
+        List<EnergySource> parts = new ArrayList<>();
+        try {
+            for (String name : names.split(",")) {
+                SourceFactory factory = factories.stream().filter(f -> f.name().equals(name.strip())).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("no energy source called '" + name.strip()
+                                + "'; the sources are " + String.join(", ", names())));
+                parts.add(factory.open(paths, ticker));
+            }
+        } catch (SourceUnavailableException | RuntimeException e) {
+            parts.forEach(EnergySource::close);
+            throw e;
+        }
+        return new Selection(CompositeSource.of(parts), List.of());
     }
 
     /**

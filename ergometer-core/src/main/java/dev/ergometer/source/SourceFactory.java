@@ -13,6 +13,14 @@ public interface SourceFactory {
     String summary();
 
     /**
+     * True for the sources of accelerators (GPUs): they add their domains to the machine's source instead of
+     * standing in for it, so every available one is read next to the best machine source.
+     */
+    default boolean accelerator() {
+        return false;
+    }
+
+    /**
      * Who may use this source on the machine {@code paths} points at, when that depends on a setting (for example
      * {@code kernel.perf_event_paranoid}); empty when there is nothing to say. Shown by {@code erg domains}.
      */
