@@ -5,6 +5,7 @@ import dev.ergometer.sampler.EnergyInterval;
 import dev.ergometer.sampler.EnergySnapshot;
 import dev.ergometer.sampler.Sampler;
 import dev.ergometer.sampler.Ticker;
+import dev.ergometer.source.CompositeSource;
 import dev.ergometer.source.EnergySource;
 import dev.ergometer.source.EnergySources;
 import dev.ergometer.source.SourceFactory;
@@ -87,39 +88,62 @@ public final class EnergyMeter implements AutoCloseable {
     }
 
     /**
-     * A meter over the first of {@code factories} that opens and has the selected domains; closing the meter closes
-     * the source. When no source has them, the error is the one of the best source that opened.
+     * A meter over the first machine source of {@code factories} that opens, read together with every accelerator
+     * (GPU) source that opens, whose domains include the selected ones; closing the meter closes the sources. When
+     * no such combination has them, the error is the one of the best combination that opened.
      */
     public static EnergyMeter open(DomainSelection domains, List<SourceFactory> factories, SystemPaths paths,
             Ticker ticker) {
         Objects.requireNonNull(domains, "domains");
         List<SourceUnavailableException> unavailable = new ArrayList<>();
-        MeterException selectionError = null;
+        List<EnergySource> accelerators = new ArrayList<>();
         for (SourceFactory factory : factories) {
-            EnergySource source;
-            try {
-                source = factory.open(paths, ticker);
-            } catch (SourceUnavailableException e) {
-                unavailable.add(e);
-                continue;
-            }
-            try {
-                int[] slots = domains.slotsIn(source);
-                Sampler sampler = new Sampler(source, ticker, Sampler.DEFAULT_INTERVAL_NANOS).start();
-                return new EnergyMeter(over(sampler).domains(domains), slots, () -> {
-                    try (source; sampler) {
-                        // closes the sampler, then the source
-                    }
-                });
-            } catch (NoSuchDeviceException | NoSuchDomainException e) {
-                source.close();
-                if (selectionError == null) {
-                    selectionError = e;
+            if (factory.accelerator()) {
+                try {
+                    accelerators.add(factory.open(paths, ticker));
+                } catch (SourceUnavailableException e) {
+                    unavailable.add(e);
                 }
-            } catch (RuntimeException e) {
-                source.close();
-                throw e;
             }
+        }
+        MeterException selectionError = null;
+        try {
+            for (SourceFactory factory : factories) {
+                if (factory.accelerator()) {
+                    continue;
+                }
+                EnergySource machine;
+                try {
+                    machine = factory.open(paths, ticker);
+                } catch (SourceUnavailableException e) {
+                    unavailable.add(e);
+                    continue;
+                }
+                List<EnergySource> parts = new ArrayList<>(List.of(machine));
+                parts.addAll(accelerators);
+                try {
+                    EnergySource source = CompositeSource.of(parts);
+                    int[] slots = domains.slotsIn(source);
+                    Sampler sampler = new Sampler(source, ticker, Sampler.DEFAULT_INTERVAL_NANOS).start();
+                    EnergyMeter meter = new EnergyMeter(over(sampler).domains(domains), slots, () -> {
+                        try (source; sampler) {
+                            // closes the sampler, then the sources
+                        }
+                    });
+                    accelerators = List.of();
+                    return meter;
+                } catch (NoSuchDeviceException | NoSuchDomainException e) {
+                    machine.close();
+                    if (selectionError == null) {
+                        selectionError = e;
+                    }
+                } catch (RuntimeException e) {
+                    machine.close();
+                    throw e;
+                }
+            }
+        } finally {
+            accelerators.forEach(EnergySource::close);
         }
         if (selectionError != null) {
             throw selectionError;
