@@ -18,6 +18,10 @@ import java.util.Objects;
  * the sensor files in the parent device instead, reached as {@code hwmonN/device/}; {@link #legacyChip(String)}
  * builds that layout.
  *
+ * <p>GPU chips ({@link #gpuChip(String, String, int)}) hang off their PCI device instead, as the kernel lays them out:
+ * {@code devices/pci0000:00/<bus id>/hwmon/hwmonN}, whose {@code device} link points to the PCI device, which holds
+ * the GPU's DRM nodes {@code drm/cardK} and {@code drm/renderD<128+K>}.
+ *
  * <p>Values are rewritten in place (same inode), so a file opened once and read again with {@code pread} sees the
  * new value, as with sysfs.
  *
@@ -63,9 +67,36 @@ public final class FakeHwmonTree {
         return addChip(name, true);
     }
 
+    /**
+     * Adds the next {@code hwmonN} of a GPU driven by {@code name} ({@code amdgpu}, {@code i915}, {@code xe}) on the
+     * PCI device {@code pciBusId} ({@code 0000:03:00.0}), whose DRM card is {@code cardK} with {@code K = card}.
+     */
+    public Chip gpuChip(String name, String pciBusId, int card) {
+        if (card < 0) {
+            throw new IllegalArgumentException("DRM card number must be >= 0, got " + card);
+        }
+        Chip chip = gpuChipWithoutCard(name, pciBusId);
+        Path drm = sysfs.resolve("devices/pci0000:00/" + pciBusId + "/drm");
+        createDirectories(drm.resolve("card" + card));
+        createDirectories(drm.resolve("renderD" + (128 + card)));
+        return chip;
+    }
+
+    /**
+     * Adds the next {@code hwmonN} of a GPU on the PCI device {@code pciBusId} that has no {@code drm/cardK} folder
+     * (a driver whose DRM device is not registered, or a kernel that lays it out differently).
+     */
+    public Chip gpuChipWithoutCard(String name, String pciBusId) {
+        Objects.requireNonNull(pciBusId, "pciBusId");
+        return addChip(name, false, sysfs.resolve("devices/pci0000:00/" + pciBusId));
+    }
+
     private Chip addChip(String name, boolean legacy) {
+        return addChip(name, legacy, sysfs.resolve("devices/platform/" + name + "." + nextIndex));
+    }
+
+    private Chip addChip(String name, boolean legacy, Path device) {
         int index = nextIndex++;
-        Path device = sysfs.resolve("devices/platform/" + name + "." + index);
         Path hwmon = device.resolve("hwmon/hwmon" + index);
         Path link = hwmonClass().resolve("hwmon" + index);
         createDirectories(hwmon);
@@ -171,6 +202,22 @@ public final class FakeHwmonTree {
             Path file = path(fileName);
             try {
                 Files.writeString(file, content + "\n", StandardCharsets.US_ASCII);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return this;
+        }
+
+        /**
+         * Removes a file of this chip as a device removal does in sysfs, where reads through a descriptor opened
+         * before then fail. A deleted regular file stays readable through an open descriptor, so the file is first
+         * emptied in place (a reader then finds nothing where a number was) and then deleted.
+         */
+        public Chip vanish(String fileName) {
+            Path file = path(fileName);
+            try {
+                Files.write(file, new byte[0]);
+                Files.delete(file);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

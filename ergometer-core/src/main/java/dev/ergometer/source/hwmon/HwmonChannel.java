@@ -41,15 +41,30 @@ final class HwmonChannel implements AutoCloseable {
      * @throws dev.ergometer.source.EnergyReadException when it cannot be read or does not hold a number
      */
     static HwmonChannel open(HwmonSensor sensor, long nowNanos, long integrationIntervalNanos) throws IOException {
+        DomainCounter counter = sensor.power()
+                ? new DomainCounter(sensor.domain(), Long.MAX_VALUE, MACHINE_MAX_POWER_MICROWATTS, 1.0,
+                        sensor.file() + " (" + sensor.chipDescription() + ", energy integrated from power every "
+                                + integrationIntervalNanos / 1_000_000 + " ms)")
+                : new DomainCounter(sensor.domain(), Long.MAX_VALUE, DomainCounter.DEFAULT_MAX_POWER_MICROWATTS,
+                        ZEN_ENERGY_UNIT_MICROJOULES, sensor.file() + " (" + sensor.chipDescription() + " "
+                                + sensor.label() + ", µJ counter)");
+        return open(sensor, counter, nowNanos);
+    }
+
+    /**
+     * Opens the sensor's file under a counter the caller describes (range, power bound, resolution, origin), and
+     * reads it once.
+     *
+     * @throws IOException when the file cannot be opened (AccessDeniedException, NoSuchFileException)
+     * @throws dev.ergometer.source.EnergyReadException when it cannot be read or does not hold a number
+     */
+    static HwmonChannel open(HwmonSensor sensor, DomainCounter counter, long nowNanos) throws IOException {
+        if (!counter.domain().equals(sensor.domain())) {
+            throw new IllegalArgumentException(
+                    "counter of " + counter.domain() + " for a sensor of " + sensor.domain());
+        }
         NativeFile file = NativeFile.open(sensor.file());
         try {
-            DomainCounter counter = sensor.power()
-                    ? new DomainCounter(sensor.domain(), Long.MAX_VALUE, MACHINE_MAX_POWER_MICROWATTS, 1.0,
-                            sensor.file() + " (" + sensor.chipDescription() + ", energy integrated from power every "
-                                    + integrationIntervalNanos / 1_000_000 + " ms)")
-                    : new DomainCounter(sensor.domain(), Long.MAX_VALUE, DomainCounter.DEFAULT_MAX_POWER_MICROWATTS,
-                            ZEN_ENERGY_UNIT_MICROJOULES, sensor.file() + " (" + sensor.chipDescription() + " "
-                                    + sensor.label() + ", µJ counter)");
             HwmonChannel channel = new HwmonChannel(sensor, file, counter);
             long first = file.readDecimal();
             channel.previousMicrowatts = first;

@@ -38,8 +38,8 @@ record HwmonScan(List<HwmonSensor> sensors, List<String> skipped) {
     private static final Set<String> ENERGY_CHIPS = Set.of("amd_energy", "zenergy");
     private static final Set<String> GPU_CHIPS = Set.of("amdgpu", "i915", "xe", "nouveau", "radeon");
     private static final Pattern HWMON = Pattern.compile("hwmon(\\d+)");
-    private static final Pattern ENERGY_INPUT = Pattern.compile("energy(\\d+)_input");
-    private static final Pattern POWER_INPUT = Pattern.compile("power(\\d+)_(input|average)");
+    static final Pattern ENERGY_INPUT = Pattern.compile("energy(\\d+)_input");
+    static final Pattern POWER_INPUT = Pattern.compile("power(\\d+)_(input|average)");
     private static final Pattern SOCKET_LABEL = Pattern.compile("Esocket(\\d+)");
 
     HwmonScan {
@@ -123,7 +123,7 @@ record HwmonScan(List<HwmonSensor> sensors, List<String> skipped) {
         return new HwmonScan(sensors, skipped);
     }
 
-    private static List<Path> hwmonDirectories(Path hwmonClass) throws UnreadableException {
+    static List<Path> hwmonDirectories(Path hwmonClass) throws UnreadableException {
         if (!Files.isDirectory(hwmonClass)) {
             return List.of();
         }
@@ -137,7 +137,7 @@ record HwmonScan(List<HwmonSensor> sensors, List<String> skipped) {
         }
     }
 
-    private static Path attributeDirectory(Path hwmon) {
+    static Path attributeDirectory(Path hwmon) {
         if (Files.exists(hwmon.resolve("name"))) {
             return hwmon;
         }
@@ -145,7 +145,7 @@ record HwmonScan(List<HwmonSensor> sensors, List<String> skipped) {
         return Files.exists(device.resolve("name")) ? device : null;
     }
 
-    private static TreeSet<String> list(Path directory) throws UnreadableException {
+    static TreeSet<String> list(Path directory) throws UnreadableException {
         try (Stream<Path> entries = Files.list(directory)) {
             return entries.map(p -> p.getFileName().toString()).collect(TreeSet::new, TreeSet::add, TreeSet::addAll);
         } catch (IOException e) {
@@ -153,14 +153,14 @@ record HwmonScan(List<HwmonSensor> sensors, List<String> skipped) {
         }
     }
 
-    private static List<String> matching(TreeSet<String> files, Pattern pattern) {
+    static List<String> matching(TreeSet<String> files, Pattern pattern) {
         return files.stream()
                 .filter(f -> pattern.matcher(f).matches())
                 .sorted(Comparator.comparingInt(f -> Integer.parseInt(f.replaceAll("\\D", ""))))
                 .toList();
     }
 
-    private static String readText(Path file) throws UnreadableException {
+    static String readText(Path file) throws UnreadableException {
         try {
             return Files.readString(file).strip();
         } catch (NoSuchFileException e) {
