@@ -1,6 +1,7 @@
 package dev.ergometer.source;
 
 import dev.ergometer.sampler.Ticker;
+import dev.ergometer.source.hwmon.HwmonGpuSource;
 import dev.ergometer.source.hwmon.HwmonSource;
 import dev.ergometer.source.model.ModelSource;
 import dev.ergometer.source.msr.MsrSource;
@@ -14,8 +15,9 @@ import java.util.stream.Collectors;
 /**
  * The energy sources Ergometer knows, in order of preference, and the choice of one for this machine.
  *
- * <p>The order is the best first: perf (the kernel's own RAPL accounting, usable without root), powercap, MSR,
- * hwmon, and last the model, which every Linux machine can use and whose numbers are estimated.
+ * <p>The machine sources, best first: perf (the kernel's own RAPL accounting, usable without root), powercap, MSR,
+ * hwmon, and last the model, which every Linux machine can use and whose numbers are estimated. Then the GPU
+ * sources ({@link SourceFactory#accelerator()}), every available one read next to the machine source.
  */
 public final class EnergySources {
 
@@ -25,7 +27,7 @@ public final class EnergySources {
     /** Every source, best first. */
     public static List<SourceFactory> all() {
         return List.of(PerfPowerSource.FACTORY, PowercapSource.FACTORY, MsrSource.FACTORY, HwmonSource.FACTORY,
-                ModelSource.FACTORY);
+                ModelSource.FACTORY, HwmonGpuSource.FACTORY);
     }
 
     /** The names {@code --source} accepts. */

@@ -157,6 +157,11 @@ public final class HwmonGpuSource implements EnergySource {
         }
 
         @Override
+        public boolean accelerator() {
+            return true;
+        }
+
+        @Override
         public EnergySource open(SystemPaths paths, Ticker ticker) throws SourceUnavailableException {
             Objects.requireNonNull(ticker, "ticker");
             Path hwmonClass = paths.sys("class/hwmon");
