@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ergometer.testkit.FakeHwmonTree;
 import dev.ergometer.testkit.FakePowercapTree;
 import dev.ergometer.testkit.PowerCurve;
 import dev.ergometer.testkit.SyntheticCounter;
@@ -80,6 +81,19 @@ class MeasureCommandTest {
         assertThat(pkg.get("energy_j").asDouble()).isGreaterThan(2.5);
         assertThat(pkg.get("net_energy_j").asDouble()).isCloseTo(0, within(0.4));
         assertThat(report.get("summary").get("energy_basis").asText()).isEqualTo("net");
+    }
+
+    @Test
+    void gpuDomainsAreMeasuredNextToTheMachineSource() throws Exception {
+        FakeHwmonTree.in(root).gpuChip("i915", "0000:00:02.0", 0).energy(1, 5_000_000L);
+
+        CliRun run = measure("--idle", "off", "--format", "json", "--", "true");
+
+        JsonNode report = JSON.readTree(run.err());
+        assertThat(report.get("source").asText()).isEqualTo("powercap+gpu-hwmon");
+        assertThat(report.get("runs").get(0).get("domains").has("intel_gpu_0")).isTrue();
+        assertThat(report.get("runs").get(0).get("domains").has("package_0")).isTrue();
+        assertThat(report.get("warnings")).isEmpty();
     }
 
     @Test
