@@ -1,0 +1,45 @@
+package dev.ergometer.source.nvml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.ergometer.sampler.Ticker;
+import dev.ergometer.source.EnergySources;
+import dev.ergometer.source.SystemPaths;
+import dev.ergometer.testkit.StubNvml;
+import dev.ergometer.testkit.StubNvml.Device;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NvmlThroughEnergySourcesTest {
+
+    @TempDir
+    Path dir;
+
+    private SystemPaths stub() {
+        return SystemPaths.real().withNvmlLibrary(StubNvml.withDevices(dir,
+                Device.named("NVIDIA L4", "GPU-l4", "00000000:01:00.0").energySequence(10, 20)));
+    }
+
+    @Test
+    void theFactoryOpensThroughEnergySourcesOpenBest() throws Exception {
+        EnergySources.Selection selection =
+                EnergySources.openBest(List.of(NvmlSource.FACTORY), stub(), Ticker.system());
+        try (var source = selection.source()) {
+            assertThat(source.name()).isEqualTo("nvml");
+            assertThat(source.domains()).extracting(d -> d.id()).containsExactly("nvidia_gpu_0");
+        }
+    }
+
+    @Test
+    void nvmlOpensByNameOnceRegistered() throws Exception {
+        assumeTrue(EnergySources.names().contains("nvml"), "nvml is not registered in EnergySources yet");
+        try (var source = EnergySources.open("nvml", stub(), Ticker.system()).source()) {
+            long[] microjoules = new long[1];
+            source.read(microjoules);
+            assertThat(microjoules[0]).isEqualTo(20_000);
+        }
+    }
+}
