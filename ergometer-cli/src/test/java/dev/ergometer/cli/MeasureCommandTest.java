@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ergometer.testkit.FakeHwmonTree;
 import dev.ergometer.testkit.FakePowercapTree;
 import dev.ergometer.testkit.PowerCurve;
+import dev.ergometer.testkit.StubNvml;
 import dev.ergometer.testkit.SyntheticCounter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,6 +95,34 @@ class MeasureCommandTest {
         assertThat(report.get("runs").get(0).get("domains").has("intel_gpu_0")).isTrue();
         assertThat(report.get("runs").get(0).get("domains").has("package_0")).isTrue();
         assertThat(report.get("warnings")).isEmpty();
+    }
+
+    @Test
+    void nvidiaGpuThroughNvmlIsMeasuredAndALostGpuIsReportedNotACrash() throws Exception {
+        Path library = StubNvml.withDevices(java.nio.file.Files.createDirectories(root.resolve("nvml")),
+                StubNvml.Device.named("NVIDIA L4", "GPU-1", "00000000:01:00.0").powerRamp(70_000, 0).lostAfter(3));
+
+        CliRun run = measure("--nvml", library.toString(), "--idle", "off", "--format", "json", "--", "sleep", "0.3");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode report = JSON.readTree(run.err());
+        assertThat(report.get("source").asText()).isEqualTo("powercap+nvml");
+        JsonNode domains = report.get("runs").get(0).get("domains");
+        assertThat(domains.has("nvidia_gpu_0")).isTrue();
+        assertThat(domains.get("package_0").get("power_w").asDouble()).isCloseTo(10, within(0.5));
+        assertThat(report.get("warnings").toString()).contains("nvidia_gpu_0").contains("GPU_IS_LOST");
+    }
+
+    @Test
+    void missingNvmlLibraryLeavesTheMachineSourceMeasuring() throws Exception {
+        CliRun run = measure("--nvml", root.resolve("no/libnvidia-ml.so.1").toString(), "--idle", "off",
+                "--format", "json", "--", "true");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(JSON.readTree(run.err()).get("source").asText()).isEqualTo("powercap");
+        CliRun domains = CliRun.of("domains", "--sysfs", root.toString(), "--nvml",
+                root.resolve("no/libnvidia-ml.so.1").toString());
+        assertThat(domains.out()).contains("nvml      unavailable").contains("libnvidia-ml");
     }
 
     @Test

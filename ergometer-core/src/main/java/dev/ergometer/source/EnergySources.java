@@ -5,6 +5,7 @@ import dev.ergometer.source.hwmon.HwmonGpuSource;
 import dev.ergometer.source.hwmon.HwmonSource;
 import dev.ergometer.source.model.ModelSource;
 import dev.ergometer.source.msr.MsrSource;
+import dev.ergometer.source.nvml.NvmlSource;
 import dev.ergometer.source.perf.PerfPowerSource;
 import dev.ergometer.source.powercap.PowercapSource;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ public final class EnergySources {
     /** Every source, best first. */
     public static List<SourceFactory> all() {
         return List.of(PerfPowerSource.FACTORY, PowercapSource.FACTORY, MsrSource.FACTORY, HwmonSource.FACTORY,
-                ModelSource.FACTORY, HwmonGpuSource.FACTORY);
+                ModelSource.FACTORY, NvmlSource.FACTORY, HwmonGpuSource.FACTORY);
     }
 
     /** The names {@code --source} accepts. */

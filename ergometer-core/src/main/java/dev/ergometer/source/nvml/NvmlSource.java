@@ -284,6 +284,11 @@ public final class NvmlSource implements EnergySource {
         }
 
         @Override
+        public boolean accelerator() {
+            return true;
+        }
+
+        @Override
         public EnergySource open(SystemPaths paths, Ticker ticker) throws SourceUnavailableException {
             return NvmlSource.open(paths, ticker);
         }

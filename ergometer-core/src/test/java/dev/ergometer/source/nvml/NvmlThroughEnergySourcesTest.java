@@ -1,10 +1,10 @@
 package dev.ergometer.source.nvml;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ergometer.sampler.Ticker;
 import dev.ergometer.source.EnergySources;
+import dev.ergometer.source.model.ModelSource;
 import dev.ergometer.source.SystemPaths;
 import dev.ergometer.testkit.StubNvml;
 import dev.ergometer.testkit.StubNvml.Device;
@@ -24,18 +24,17 @@ class NvmlThroughEnergySourcesTest {
     }
 
     @Test
-    void theFactoryOpensThroughEnergySourcesOpenBest() throws Exception {
-        EnergySources.Selection selection =
-                EnergySources.openBest(List.of(NvmlSource.FACTORY), stub(), Ticker.system());
+    void theGpusAreReadNextToTheBestMachineSource() throws Exception {
+        EnergySources.Selection selection = EnergySources.openBest(
+                List.of(ModelSource.FACTORY, NvmlSource.FACTORY), stub(), Ticker.system());
         try (var source = selection.source()) {
-            assertThat(source.name()).isEqualTo("nvml");
-            assertThat(source.domains()).extracting(d -> d.id()).containsExactly("nvidia_gpu_0");
+            assertThat(source.name()).isEqualTo("model+nvml");
+            assertThat(source.domains()).extracting(d -> d.id()).contains("package_0", "nvidia_gpu_0");
         }
     }
 
     @Test
     void nvmlOpensByNameOnceRegistered() throws Exception {
-        assumeTrue(EnergySources.names().contains("nvml"), "nvml is not registered in EnergySources yet");
         try (var source = EnergySources.open("nvml", stub(), Ticker.system()).source()) {
             long[] microjoules = new long[1];
             source.read(microjoules);
