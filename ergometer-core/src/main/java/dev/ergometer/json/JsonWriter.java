@@ -77,7 +77,9 @@ public final class JsonWriter {
         if (value == Math.rint(value) && Math.abs(value) < 1e15) {
             out.append((long) value);
         } else {
-            out.append(value);
+            // The shortest decimal that reads back as the same double, without an exponent: 1700000001.5, not
+            // 1.7000000015E9.
+            out.append(java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString());
         }
         return this;
     }
