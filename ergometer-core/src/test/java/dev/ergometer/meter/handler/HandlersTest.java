@@ -101,10 +101,10 @@ class HandlersTest {
         json.process(estimated);
         json.process(trace);
         assertThat(out.toString()).isEqualTo("""
-                {"timestamp_s":1.7000000015E9,"tag":"foo","duration_s":2,"domains":{"package_0":{"energy_j":3},\
+                {"timestamp_s":1700000001.5,"tag":"foo","duration_s":2,"domains":{"package_0":{"energy_j":3},\
                 "nvidia_gpu_0":{"energy_j":0.25}},"source":"model","estimated":true,\
                 "method":"utilisation x 10 W per CPU"}
-                {"timestamp_s":1.7000000015E9,"tag":"foo","duration_s":2,"domains":{"package_0":{"energy_j":0.003},\
+                {"timestamp_s":1700000001.5,"tag":"foo","duration_s":2,"domains":{"package_0":{"energy_j":0.003},\
                 "nvidia_gpu_0":{"energy_j":1.205E-4}},"source":"powercap","estimated":false,\
                 "method":"RAPL counters in /sys/class/powercap"}
                 {"timestamp_s":1.7000000035E9,"tag":"bar","duration_s":0.25,"domains":{"package_0":\
