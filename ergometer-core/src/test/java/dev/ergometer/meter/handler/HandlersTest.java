@@ -105,9 +105,9 @@ class HandlersTest {
                 "nvidia_gpu_0":{"energy_j":0.25}},"source":"model","estimated":true,\
                 "method":"utilisation x 10 W per CPU"}
                 {"timestamp_s":1700000001.5,"tag":"foo","duration_s":2,"domains":{"package_0":{"energy_j":0.003},\
-                "nvidia_gpu_0":{"energy_j":1.205E-4}},"source":"powercap","estimated":false,\
+                "nvidia_gpu_0":{"energy_j":0.0001205}},"source":"powercap","estimated":false,\
                 "method":"RAPL counters in /sys/class/powercap"}
-                {"timestamp_s":1.7000000035E9,"tag":"bar","duration_s":0.25,"domains":{"package_0":\
+                {"timestamp_s":1700000003.5,"tag":"bar","duration_s":0.25,"domains":{"package_0":\
                 {"energy_j":10000000000},"nvidia_gpu_0":{"energy_j":0}},"source":"powercap","estimated":false,\
                 "method":"RAPL counters in /sys/class/powercap"}
                 """);
