@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -14,9 +15,8 @@ import java.util.Objects;
  * logical CPU, x86 or ARM style) and {@code meminfo}.
  *
  * <p>Each setter rewrites its file in place (same inode), so a file opened once and read again with {@code pread}
- * sees the new content, as with procfs. Files this class does not model (per-process files such as
- * {@code <pid>/stat}) are written with {@link #write(String, String)}; a method for each can be added next to the
- * others, sharing that one writer.
+ * sees the new content, as with procfs. Processes get {@code <pid>/stat} and {@code <pid>/cgroup} from
+ * {@link #process}; other files are written with {@link #write(String, String)}.
  *
  * <pre>{@code
  * FakeProcfs proc = FakeProcfs.machine(tempDir, 4)
@@ -152,6 +152,38 @@ public final class FakeProcfs {
                 "MemTotal:       %8d kB\nMemFree:        %8d kB\nMemAvailable:   %8d kB\nBuffers:        %8d kB\n"
                         + "Cached:         %8d kB\nSwapTotal:      %8d kB\nSwapFree:       %8d kB\n",
                 memTotalKib, memTotalKib / 2, memTotalKib * 3 / 4, 1024L, memTotalKib / 8, 0L, 0L));
+    }
+
+    /**
+     * Writes {@code <pid>/stat} as the kernel prints it (52 fields; the command name in parentheses, as given, spaces
+     * and parentheses included), with the given times in clock ticks, and {@code <pid>/cgroup} with one cgroup v2
+     * line ({@code 0::<cgroupPath>}) unless that file exists already.
+     */
+    public FakeProcfs process(int pid, String comm, int ppid, long utimeTicks, long stimeTicks, long cutimeTicks,
+            long cstimeTicks, long startTimeTicks, String cgroupPath) {
+        String stat = pid + " (" + comm + ") S " + ppid + " " + pid + " " + pid + " 34816 " + pid + " 4194560 1234 0 5 0 "
+                + utimeTicks + " " + stimeTicks + " " + cutimeTicks + " " + cstimeTicks + " 20 0 1 0 " + startTimeTicks
+                + " 10039296 886 18446744073709551615 94250000000000 94250000100000 140730000000000 0 0 0 65536"
+                + " 3686404 1266761467 1 0 0 17 1 0 0 0 0 0 94250000200000 94250000210000 94250010000000"
+                + " 140730000100000 140730000100010 140730000100010 140730000200000 0\n";
+        write(pid + "/stat", stat);
+        if (!Files.exists(path(pid + "/cgroup"))) {
+            write(pid + "/cgroup", "0::" + cgroupPath + "\n");
+        }
+        return this;
+    }
+
+    /** Removes {@code <pid>/} and all its files: the process has ended and its parent has waited for it. */
+    public FakeProcfs endProcess(int pid) {
+        Path dir = path(Integer.toString(pid));
+        try (var files = Files.walk(dir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
     }
 
     /** Writes any file under this procfs in place, creating its folders: the one writer every setter uses. */

@@ -17,9 +17,9 @@ import java.nio.file.Path;
  * and guest_nice are left out because the kernel already counts them in user and nice. Kernels older than 2.6.11
  * print fewer fields; missing ones count as 0, but at least user, nice, system and idle must be there.
  *
- * <p>Not thread-safe.
+ * <p>Public so that attribution reads the node's CPU time with this same parser. Not thread-safe.
  */
-final class ProcStatCpuLine implements AutoCloseable {
+public final class ProcStatCpuLine implements AutoCloseable {
 
     /** The first line is about 60 to 120 bytes (ten numbers of up to 20 digits at most 215). */
     static final int READ_BYTES = 256;
@@ -40,14 +40,14 @@ final class ProcStatCpuLine implements AutoCloseable {
     }
 
     /** Opens {@code stat} for reading its first line; does not read it yet. */
-    static ProcStatCpuLine open(Path stat) throws IOException {
+    public static ProcStatCpuLine open(Path stat) throws IOException {
         NativeFile file = NativeFile.open(stat);
         Arena arena = Arena.ofShared();
         return new ProcStatCpuLine(file, arena, arena.allocate(READ_BYTES));
     }
 
     /** The path read. */
-    Path path() {
+    public Path path() {
         return file.path();
     }
 
@@ -57,7 +57,7 @@ final class ProcStatCpuLine implements AutoCloseable {
      *
      * @throws EnergyReadException when the file cannot be read or its first line is not an aggregate {@code cpu} line
      */
-    void read() {
+    public void read() {
         int n = file.readInto(buffer);
         if (n < 5 || byteAt(0) != 'c' || byteAt(1) != 'p' || byteAt(2) != 'u' || byteAt(3) != ' ') {
             throw malformed("it does not start with the aggregate 'cpu ' line");
@@ -110,12 +110,12 @@ final class ProcStatCpuLine implements AutoCloseable {
     }
 
     /** Busy ticks at the last read: user + nice + system + irq + softirq + steal. */
-    long busyTicks() {
+    public long busyTicks() {
         return busyTicks;
     }
 
     /** All ticks at the last read: busy + idle + iowait. */
-    long totalTicks() {
+    public long totalTicks() {
         return totalTicks;
     }
 

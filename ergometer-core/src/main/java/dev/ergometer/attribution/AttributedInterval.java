@@ -1,0 +1,161 @@
+package dev.ergometer.attribution;
+
+import dev.ergometer.model.Domain;
+import dev.ergometer.sampler.EnergyInterval;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+
+/**
+ * One interval's energy split among its consumers, per domain: the energy, the node's CPU time, each consumer's CPU
+ * time and each domain's {@link DomainShare}. Immutable.
+ *
+ * <p>Domains overlap (core_0 is part of package_0), so parts are given per domain, never summed across domains.
+ */
+public final class AttributedInterval {
+
+    private final EnergyInterval energy;
+    private final long nodeBusyNanos;
+    private final long nodeTotalNanos;
+    private final List<Consumer> consumers;
+    private final List<String> cgroupPaths;
+    private final long[] consumerCpuNanos;
+    private final List<DomainShare> shares;
+    private final Map<Consumer, Integer> index;
+
+    /**
+     * @param cgroupPaths the cgroup path of each consumer, in the order of {@code consumers}
+     * @param shares one per domain of {@code energy}, in slot order, each with one part per consumer
+     */
+    public AttributedInterval(EnergyInterval energy, long nodeBusyNanos, long nodeTotalNanos,
+            List<Consumer> consumers, List<String> cgroupPaths, long[] consumerCpuNanos, List<DomainShare> shares) {
+        this.energy = energy;
+        this.nodeBusyNanos = nodeBusyNanos;
+        this.nodeTotalNanos = nodeTotalNanos;
+        this.consumers = List.copyOf(consumers);
+        this.cgroupPaths = List.copyOf(cgroupPaths);
+        this.consumerCpuNanos = consumerCpuNanos.clone();
+        this.shares = List.copyOf(shares);
+        if (this.shares.size() != energy.domains().size()) {
+            throw new IllegalArgumentException(shares.size() + " shares for " + energy.domains().size() + " domains");
+        }
+        for (int d = 0; d < this.shares.size(); d++) {
+            DomainShare share = this.shares.get(d);
+            if (share.consumers() != this.consumers.size() || share.energyMicrojoules() != energy.microjoules(d)) {
+                throw new IllegalArgumentException("the share of " + energy.domains().get(d)
+                        + " does not match the interval's energy or consumers");
+            }
+        }
+        this.index = new HashMap<>(this.consumers.size() * 2);
+        for (int i = 0; i < this.consumers.size(); i++) {
+            index.put(this.consumers.get(i), i);
+        }
+    }
+
+    /** The machine's energy over the interval, with its start and duration. */
+    public EnergyInterval energy() {
+        return energy;
+    }
+
+    public long durationNanos() {
+        return energy.durationNanos();
+    }
+
+    public List<Domain> domains() {
+        return energy.domains();
+    }
+
+    /** The node's busy CPU time over the interval, all CPUs, in ns. */
+    public long nodeBusyNanos() {
+        return nodeBusyNanos;
+    }
+
+    /** The node's total CPU time over the interval, all CPUs, in ns. */
+    public long nodeTotalNanos() {
+        return nodeTotalNanos;
+    }
+
+    /** The consumers of this interval, including processes that ended in it. */
+    public List<Consumer> consumers() {
+        return consumers;
+    }
+
+    /** How the energy of the domain in slot {@code domainIndex} was split. */
+    public DomainShare share(int domainIndex) {
+        return shares.get(domainIndex);
+    }
+
+    /** How the energy of a domain was split, by domain id ({@code package_0}). */
+    public DomainShare share(String domainId) {
+        for (int d = 0; d < energy.domains().size(); d++) {
+            if (energy.domains().get(d).id().equals(domainId)) {
+                return shares.get(d);
+            }
+        }
+        throw new NoSuchElementException("no domain " + domainId + " in " + energy.domains());
+    }
+
+    /** The CPU time a consumer used over the interval, in ns. */
+    public long cpuNanos(Consumer consumer) {
+        return consumerCpuNanos[indexOf(consumer)];
+    }
+
+    /** A consumer's part of the domain in slot {@code domainIndex}, in µJ. */
+    public long microjoules(Consumer consumer, int domainIndex) {
+        return shares.get(domainIndex).consumerMicrojoules(indexOf(consumer));
+    }
+
+    /** Whether the consumer is in this interval. */
+    public boolean contains(Consumer consumer) {
+        return index.containsKey(consumer);
+    }
+
+    /**
+     * The parts of the domain in slot {@code domainIndex} totalled by kind of consumer: per process, per cgroup, per
+     * container or per pod (processes grouped by the container or pod their cgroup path names; consumers in none are
+     * left out), or the whole domain for {@link Consumer.Kind#HOST}. Ordered by decreasing energy.
+     */
+    public Map<Consumer, Long> microjoulesBy(Consumer.Kind kind, int domainIndex) {
+        DomainShare share = shares.get(domainIndex);
+        if (kind == Consumer.Kind.HOST) {
+            return Map.of(new Consumer.Host(), share.energyMicrojoules());
+        }
+        Map<String, Optional<? extends Consumer>> byPath = new HashMap<>();
+        Map<Consumer, Long> totals = new HashMap<>();
+        for (int i = 0; i < consumers.size(); i++) {
+            Consumer consumer = consumers.get(i);
+            Optional<? extends Consumer> group;
+            if (consumer.kind() == kind) {
+                group = Optional.of(consumer);
+            } else if (kind == Consumer.Kind.PROCESS) {
+                group = Optional.empty();
+            } else {
+                group = byPath.computeIfAbsent(cgroupPaths.get(i), path -> switch (kind) {
+                    case CGROUP -> Optional.of(new Consumer.Cgroup(path));
+                    case CONTAINER -> CgroupPaths.container(path);
+                    case POD -> CgroupPaths.pod(path);
+                    default -> Optional.empty();
+                });
+            }
+            if (group.isPresent()) {
+                totals.merge(group.get(), share.consumerMicrojoules(i), Long::sum);
+            }
+        }
+        Map<Consumer, Long> sorted = new LinkedHashMap<>();
+        totals.entrySet().stream()
+                .sorted(Map.Entry.<Consumer, Long>comparingByValue().reversed())
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
+    }
+
+    private int indexOf(Consumer consumer) {
+        Integer i = index.get(consumer);
+        if (i == null) {
+            throw new NoSuchElementException(consumer.label() + " is not a consumer of this interval");
+        }
+        return i;
+    }
+}
