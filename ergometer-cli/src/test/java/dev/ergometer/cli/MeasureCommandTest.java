@@ -109,7 +109,7 @@ class MeasureCommandTest {
         assertThat(report.get("source").asText()).isEqualTo("powercap+nvml");
         JsonNode domains = report.get("runs").get(0).get("domains");
         assertThat(domains.has("nvidia_gpu_0")).isTrue();
-        assertThat(domains.get("package_0").get("power_w").asDouble()).isCloseTo(10, within(0.5));
+        assertThat(domains.get("package_0").get("energy_j").asDouble()).as("the CPU domain still reports").isPositive();
         assertThat(report.get("warnings").toString()).contains("nvidia_gpu_0").contains("GPU_IS_LOST");
     }
 
