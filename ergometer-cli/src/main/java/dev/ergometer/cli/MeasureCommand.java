@@ -23,8 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code erg measure}: the energy of a command, per domain, with idle removal and repeated runs. */
 @Command(name = "measure",
-        description = {"Run a command and report the energy per domain (J), the average power (W), its duration and"
-                + " the CPU time of its process tree.",
+        description = {"Run a command and report the energy per domain (J), the average power (W), its duration,"
+                + " the CPU time of its process tree and its share of the energy (by CPU time).",
             "The report goes to standard error (like `time`), or to --output; the command keeps the terminal.",
             "Exits with the command's exit code."},
         mixinStandardHelpOptions = true,
@@ -77,7 +77,7 @@ final class MeasureCommand implements Callable<Integer> {
         try (EnergySource source = selection.source();
                 Sampler sampler = new Sampler(source, Ticker.system(), Sampler.DEFAULT_INTERVAL_NANOS).start();
                 ProgressBar progress = ProgressBar.forStandardError(options.warmup() + options.repeat())) {
-            result = InterruptSignal.passedToChild(() -> CommandMeasurement.run(sampler, options, progress));
+            result = InterruptSignal.passedToChild(() -> CommandMeasurement.run(sampler, kernel.paths(), options, progress));
         } catch (CommandMeasurement.CommandNotStartedException e) {
             spec.commandLine().getErr().println("erg: " + e.getMessage());
             return Erg.EXIT_NOT_STARTED;

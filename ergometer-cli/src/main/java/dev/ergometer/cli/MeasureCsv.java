@@ -11,7 +11,7 @@ import java.util.Locale;
 final class MeasureCsv {
 
     static final String HEADER =
-            "run,exit_code,duration_s,cpu_time_s,domain,energy_j,net_energy_j,power_w,source,estimated,method";
+            "run,exit_code,duration_s,cpu_time_s,domain,energy_j,net_energy_j,power_w,source,estimated,method,share_j";
 
     private MeasureCsv() {
     }
@@ -32,7 +32,8 @@ final class MeasureCsv {
                         .append(number(run.energy().powerWatts(d))).append(',')
                         .append(result.source()).append(',')
                         .append(result.estimated()).append(',')
-                        .append(quoted(result.method())).append('\n');
+                        .append(quoted(result.method())).append(',')
+                        .append(run.shareJoules(d).map(MeasureCsv::number).orElse("")).append('\n');
             }
         }
         return out.toString();

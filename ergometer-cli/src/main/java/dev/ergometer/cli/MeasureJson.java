@@ -7,6 +7,7 @@ import dev.ergometer.measure.MeasurementResult;
 import dev.ergometer.model.Domain;
 import dev.ergometer.stats.Summary;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The JSON report of {@code erg measure}, schema {@value #SCHEMA} (documented in docs/measure.md): energies in
@@ -79,9 +80,19 @@ final class MeasureJson {
             } else {
                 json.nullValue();
             }
-            json.name("power_w").value(run.energy().powerWatts(d)).endObject();
+            json.name("power_w").value(run.energy().powerWatts(d)).name("share_j");
+            optional(json, run.shareJoules(d));
+            json.endObject();
         }
         json.endObject().endObject();
+    }
+
+    private static void optional(JsonWriter json, Optional<Double> value) {
+        if (value.isPresent()) {
+            json.value(value.get());
+        } else {
+            json.nullValue();
+        }
     }
 
     private static void writeSummary(JsonWriter json, MeasurementResult result) {
@@ -107,7 +118,9 @@ final class MeasureJson {
                     .name("ci95_low_j").value(energy.ci95Low())
                     .name("ci95_high_j").value(energy.ci95High())
                     .name("median_power_w").value(result.powerSummary(d).median())
-                    .endObject();
+                    .name("median_share_j");
+            optional(json, result.shareSummary(d).map(Summary::median));
+            json.endObject();
         }
         json.endObject().endObject();
     }

@@ -44,13 +44,14 @@ final class MeasureTable {
 
     private static void single(StringBuilder out, MeasurementResult result, CommandRun run) {
         boolean net = result.idle().isPresent();
-        line(out, "%-12s %12s %12s %12s", "domain", "energy J", net ? "net J" : "", "power W");
+        line(out, "%-12s %12s %12s %12s %12s", "domain", "energy J", net ? "net J" : "", "power W", "share J");
         for (int d = 0; d < result.domains().size(); d++) {
             String netText = net ? format("%.4f", run.netJoules(d, result.idle().get())) : "";
-            line(out, "%-12s %12.4f %12s %12.3f", result.domains().get(d).id(), run.energy().joules(d), netText,
-                    run.energy().powerWatts(d));
+            line(out, "%-12s %12.4f %12s %12.3f %12s", result.domains().get(d).id(), run.energy().joules(d), netText,
+                    run.energy().powerWatts(d), run.shareJoules(d).map(j -> format("%.4f", j)).orElse("-"));
         }
         out.append('\n');
+        line(out, "share J: the command's part of the energy, by its CPU time over the node's busy CPU time");
         line(out, "duration  %.3f s   CPU time %.3f s   exit code %d", run.durationSeconds(), run.cpuTimeSeconds(),
                 run.exitCode());
     }
@@ -72,13 +73,14 @@ final class MeasureTable {
             line(out, "%s", row);
         }
         out.append('\n');
-        line(out, "%-12s %10s %10s %10s %7s %23s %10s", net ? "net J" : "J", "median", "mean", "std dev", "CV",
-                "95% CI of the mean", "median W");
+        line(out, "%-12s %10s %10s %10s %7s %23s %10s %10s", net ? "net J" : "J", "median", "mean", "std dev", "CV",
+                "95% CI of the mean", "median W", "share J");
         for (int d = 0; d < domains.size(); d++) {
             Summary s = result.energySummary(d);
-            line(out, "%-12s %10.4f %10.4f %10.4f %6.1f%% %23s %10.3f", domains.get(d).id(), s.median(), s.mean(),
+            line(out, "%-12s %10.4f %10.4f %10.4f %6.1f%% %23s %10.3f %10s", domains.get(d).id(), s.median(), s.mean(),
                     s.standardDeviation(), s.coefficientOfVariation() * 100,
-                    format("%.4f .. %.4f", s.ci95Low(), s.ci95High()), result.powerSummary(d).median());
+                    format("%.4f .. %.4f", s.ci95Low(), s.ci95High()), result.powerSummary(d).median(),
+                    result.shareSummary(d).map(share -> format("%.4f", share.median())).orElse("-"));
         }
         Summary duration = result.durationSummary();
         out.append('\n');

@@ -126,6 +126,57 @@ class MeasureCommandTest {
     }
 
     @Test
+    void cpuBurningCommandGetsAShareOfTheMachineEnergyAndNeverMore() throws Exception {
+        CliRun run = measure("--idle", "off", "--format", "json", "--",
+                "sh", "-c", "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode report = JSON.readTree(run.err());
+        JsonNode first = report.get("runs").get(0);
+        assertThat(first.get("cpu_time_s").asDouble()).isGreaterThan(0.05);
+        JsonNode pkg = first.get("domains").get("package_0");
+        assertThat(pkg.get("share_j").asDouble()).isGreaterThan(0).isLessThanOrEqualTo(pkg.get("energy_j").asDouble());
+        // the loop keeps one CPU busy for most of the run, so its share is a real part of the active energy
+        assertThat(pkg.get("share_j").asDouble()).isGreaterThan(0.1 * pkg.get("energy_j").asDouble());
+        assertThat(report.get("summary").get("domains").get("package_0").get("median_share_j").asDouble())
+                .isEqualTo(pkg.get("share_j").asDouble());
+    }
+
+    @Test
+    void sleepingCommandGetsAShareNearZero() throws Exception {
+        CliRun run = measure("--idle", "off", "--format", "json", "--", "sleep", "0.3");
+
+        JsonNode pkg = JSON.readTree(run.err()).get("runs").get(0).get("domains").get("package_0");
+        assertThat(pkg.get("share_j").isNumber()).isTrue();
+        assertThat(pkg.get("share_j").asDouble()).isGreaterThanOrEqualTo(0).isLessThan(0.05 * pkg.get("energy_j").asDouble());
+    }
+
+    @Test
+    void withoutProcStatTheShareIsNullAndTheMeasurementGoesOn() throws Exception {
+        CliRun run = measure("--procfs", root.resolve("no-proc").toString(), "--idle", "off", "--format", "json",
+                "--", "true");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode report = JSON.readTree(run.err());
+        assertThat(report.get("runs").get(0).get("domains").get("package_0").get("share_j").isNull()).isTrue();
+        assertThat(report.get("summary").get("domains").get("package_0").get("median_share_j").isNull()).isTrue();
+    }
+
+    @Test
+    void tableAndCsvShowTheShare() throws Exception {
+        CliRun table = measure("--idle", "off", "--", "true");
+        assertThat(table.err()).contains("share J");
+        CliRun repeated = measure("--idle", "off", "--repeat", "2", "--", "true");
+        assertThat(repeated.err()).contains("share J");
+
+        Path file = root.resolve("share.csv");
+        measure("--idle", "off", "--format", "csv", "--output", file.toString(), "--", "true");
+        var lines = Files.readAllLines(file);
+        assertThat(lines.getFirst()).endsWith(",method,share_j");
+        assertThat(lines.get(1)).matches(".*,\\d+\\.\\d{6}$");
+    }
+
+    @Test
     void failingCommandPassesItsExitCodeOn() {
         assertThat(measure("--idle", "off", "--", "false").exitCode()).isEqualTo(1);
         assertThat(measure("--idle", "off", "--", "sh", "-c", "exit 7").exitCode()).isEqualTo(7);

@@ -2,6 +2,7 @@ package dev.ergometer.measure;
 
 import dev.ergometer.sampler.EnergySnapshot;
 import dev.ergometer.sampler.Sampler;
+import dev.ergometer.source.SystemPaths;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,12 +71,38 @@ public final class CommandMeasurement {
     }
 
     /**
-     * Runs the measurement with a started sampler.
+     * Runs the measurement with a started sampler, without the command's share (the node's CPU time is not read).
      *
      * @throws CommandNotStartedException when the command cannot be started
      * @throws InterruptedException when this thread is interrupted while waiting
      */
     public static MeasurementResult run(Sampler sampler, Options options, Progress progress)
+            throws CommandNotStartedException, InterruptedException {
+        return run(sampler, null, options, progress);
+    }
+
+    /**
+     * Runs the measurement with a started sampler, reading the node's CPU time from {@code paths.proc("stat")}
+     * around each run so that each run has the command's own share ({@link CommandRun#shareJoules}); when that file
+     * cannot be read the runs have no share and the measurement goes on.
+     *
+     * @param paths where procfs is; null for no share
+     * @throws CommandNotStartedException when the command cannot be started
+     * @throws InterruptedException when this thread is interrupted while waiting
+     */
+    public static MeasurementResult run(Sampler sampler, SystemPaths paths, Options options, Progress progress)
+            throws CommandNotStartedException, InterruptedException {
+        NodeCpuClock clock = paths == null ? null : NodeCpuClock.open(paths).orElse(null);
+        try {
+            return measure(sampler, clock, options, progress);
+        } finally {
+            if (clock != null) {
+                clock.close();
+            }
+        }
+    }
+
+    private static MeasurementResult measure(Sampler sampler, NodeCpuClock clock, Options options, Progress progress)
             throws CommandNotStartedException, InterruptedException {
         Optional<IdleBaseline> idle = Optional.empty();
         if (!options.idle().isZero()) {
@@ -87,7 +114,7 @@ public final class CommandMeasurement {
         int total = options.warmup() + options.repeat();
         List<CommandRun> runs = new ArrayList<>();
         for (int i = 1; i <= total; i++) {
-            CommandRun run = runOnce(sampler, options.command(), Math.max(1, i - options.warmup()));
+            CommandRun run = runOnce(sampler, clock, options.command(), Math.max(1, i - options.warmup()));
             progress.runFinished(i, total);
             if (i > options.warmup()) {
                 runs.add(run);
@@ -104,10 +131,11 @@ public final class CommandMeasurement {
                 sampler.source().warnings());
     }
 
-    private static CommandRun runOnce(Sampler sampler, List<String> command, int number)
+    private static CommandRun runOnce(Sampler sampler, NodeCpuClock clock, List<String> command, int number)
             throws CommandNotStartedException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         long cpuBefore = ChildrenCpuTime.nanos();
+        long[] nodeBefore = clock == null ? null : clock.read();
         EnergySnapshot before = sampler.sample();
         Process process;
         try {
@@ -118,8 +146,9 @@ public final class CommandMeasurement {
         }
         int exitCode = process.waitFor();
         EnergySnapshot after = sampler.sample();
+        Optional<NodeCpuTime> node = clock == null ? Optional.empty() : clock.since(nodeBefore);
         long cpu = Math.max(0, ChildrenCpuTime.nanos() - cpuBefore);
-        return new CommandRun(number, exitCode, cpu, after.minus(before));
+        return new CommandRun(number, exitCode, cpu, after.minus(before), node);
     }
 
     private static String rootMessage(IOException e) {

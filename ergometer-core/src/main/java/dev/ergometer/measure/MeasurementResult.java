@@ -54,6 +54,13 @@ public record MeasurementResult(String source, String method, boolean estimated,
         return Summary.of(runs.stream().mapToDouble(run -> run.energy().powerWatts(domain)).toArray());
     }
 
+    /** Statistics of the command's own share of a domain over the runs that have one, in joules; empty if none has. */
+    public Optional<Summary> shareSummary(int domain) {
+        double[] shares = runs.stream().flatMap(run -> run.shareJoules(domain).stream()).mapToDouble(x -> x)
+                .toArray();
+        return shares.length == 0 ? Optional.empty() : Optional.of(Summary.of(shares));
+    }
+
     /** Statistics of the runs' wall-clock durations, in seconds. */
     public Summary durationSummary() {
         return Summary.of(runs.stream().mapToDouble(CommandRun::durationSeconds).toArray());
