@@ -6,7 +6,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
 /** The kernel's USER_HZ: the clock ticks per second in which /proc reports CPU times, from {@code sysconf}. */
-final class ClockTicks {
+public final class ClockTicks {
 
     private static final int SC_CLK_TCK = 2;
 
@@ -14,7 +14,7 @@ final class ClockTicks {
     }
 
     /** {@code sysconf(_SC_CLK_TCK)}, or 100 (Linux's USER_HZ on every architecture) if it cannot be asked. */
-    static long perSecond() {
+    public static long perSecond() {
         try {
             Linker linker = Linker.nativeLinker();
             MethodHandle sysconf = linker.downcallHandle(linker.defaultLookup().find("sysconf").orElseThrow(),
