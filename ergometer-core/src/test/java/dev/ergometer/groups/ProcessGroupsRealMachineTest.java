@@ -75,8 +75,8 @@ class ProcessGroupsRealMachineTest {
             long halfCpu = halfGroup.cpuNanos() - halfCpuBefore;
             ProcessGroups.Balance balance = api.balance();
 
-            assertThat(fullCpu).as("CPU time of the full load").isGreaterThan(500_000_000L);
-            assertThat(halfCpu).as("CPU time of the half load").isGreaterThan(100_000_000L);
+            assertThat(fullCpu).as("CPU time of the full load").isGreaterThan(200_000_000L);
+            assertThat(halfCpu).as("CPU time of the half load").isGreaterThan(50_000_000L);
             double cpuRatio = (double) halfCpu / fullCpu;
             double energyRatio = (double) halfUsed.cpuMicrojoules() / fullUsed.cpuMicrojoules();
             System.out.printf("half/full: CPU time %.3f (%d / %d ns), energy %.3f (%s / %s) on %s%n", cpuRatio,
@@ -123,7 +123,7 @@ class ProcessGroupsRealMachineTest {
             Thread.sleep(300);
             Consumption later = group.consumption();
 
-            assertThat(cpuNanos).as("the ended process's CPU time stays in its cgroup").isGreaterThan(300_000_000L);
+            assertThat(cpuNanos).as("the ended process's CPU time stays in its cgroup").isGreaterThan(100_000_000L);
             assertThat(afterExit.minus(before).cpuMicrojoules())
                     .as("the interval the process ended in gives it its share").isPositive();
             assertThat(later.cpuMicrojoules()).as("and it keeps it").isEqualTo(afterExit.cpuMicrojoules());
