@@ -1,12 +1,9 @@
 package dev.ergometer.attribution;
 
+import dev.ergometer.groups.CpuUsageCounter;
 import dev.ergometer.source.EnergyReadException;
-import dev.ergometer.source.NativeFile;
 import dev.ergometer.source.SystemPaths;
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -14,8 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The CPU time a cgroup and its descendants have used, in nanoseconds: {@code usage_usec} of {@code cpu.stat} on
- * cgroup v2, {@code cpuacct.usage} (ns) on cgroup v1, read from a file opened once.
+ * The CPU time a cgroup and its descendants have used, in nanoseconds, for a cgroup given by its path: finds the
+ * cgroup's usage file and reads it through {@link CpuUsageCounter} (the one cgroup CPU-time reader, shared with
+ * {@link dev.ergometer.groups.CgroupFs}).
  *
  * <p>The file is looked for, in this order, under {@code <sysfs>/fs/cgroup}: {@code <path>/cpu.stat} when that is a
  * v2 hierarchy (it has {@code cgroup.controllers}), {@code cpuacct/<path>/cpuacct.usage},
@@ -24,20 +22,12 @@ import java.util.List;
  */
 final class CgroupCpuUsage implements AutoCloseable {
 
-    private static final int STAT_BYTES = 1024;
-
     private final Consumer.Cgroup cgroup;
-    private final NativeFile file;
-    private final boolean v2;
-    private final Arena arena;
-    private final MemorySegment buffer;
+    private final CpuUsageCounter counter;
 
-    private CgroupCpuUsage(Consumer.Cgroup cgroup, NativeFile file, boolean v2) {
+    private CgroupCpuUsage(Consumer.Cgroup cgroup, CpuUsageCounter counter) {
         this.cgroup = cgroup;
-        this.file = file;
-        this.v2 = v2;
-        this.arena = v2 ? Arena.ofShared() : null;
-        this.buffer = v2 ? arena.allocate(STAT_BYTES) : null;
+        this.counter = counter;
     }
 
     /**
@@ -54,20 +44,20 @@ final class CgroupCpuUsage implements AutoCloseable {
             Path stat = root.resolve(relative + "cpu.stat");
             tried.add(stat);
             if (Files.exists(stat)) {
-                return new CgroupCpuUsage(cgroup, NativeFile.open(stat), true);
+                return new CgroupCpuUsage(cgroup, CpuUsageCounter.open(stat.getParent(), true));
             }
         }
         for (String hierarchy : List.of("cpuacct/", "cpu,cpuacct/")) {
             Path usage = root.resolve(hierarchy + relative + "cpuacct.usage");
             tried.add(usage);
             if (Files.exists(usage)) {
-                return new CgroupCpuUsage(cgroup, NativeFile.open(usage), false);
+                return new CgroupCpuUsage(cgroup, CpuUsageCounter.open(usage.getParent(), false));
             }
         }
         Path hybrid = root.resolve("unified/" + relative + "cpu.stat");
         tried.add(hybrid);
         if (Files.exists(hybrid)) {
-            return new CgroupCpuUsage(cgroup, NativeFile.open(hybrid), true);
+            return new CgroupCpuUsage(cgroup, CpuUsageCounter.open(hybrid.getParent(), true));
         }
         throw new NoSuchFileException(root.toString(), null, "cgroup " + cgroup.path()
                 + " has no CPU usage file (looked for " + tried + "): check the path (as in /proc/PID/cgroup) and"
@@ -84,54 +74,11 @@ final class CgroupCpuUsage implements AutoCloseable {
      * @throws EnergyReadException when the file cannot be read (the cgroup was removed) or is malformed
      */
     long readNanos() {
-        if (!v2) {
-            return file.readDecimal();
-        }
-        int n = file.readInto(buffer);
-        // "usage_usec 12345\n" is the first line of cpu.stat; look for it anywhere to be safe
-        int i = 0;
-        while (i < n) {
-            if (startsWith(i, n, "usage_usec ")) {
-                long value = 0;
-                int digits = 0;
-                for (int j = i + "usage_usec ".length(); j < n; j++) {
-                    byte b = buffer.get(ValueLayout.JAVA_BYTE, j);
-                    if (b < '0' || b > '9') {
-                        break;
-                    }
-                    value = value * 10 + (b - '0');
-                    digits++;
-                }
-                if (digits == 0) {
-                    break;
-                }
-                return Math.multiplyExact(value, 1_000L);
-            }
-            while (i < n && buffer.get(ValueLayout.JAVA_BYTE, i) != '\n') {
-                i++;
-            }
-            i++;
-        }
-        throw new EnergyReadException(file.path() + " has no 'usage_usec' line; is it a cgroup v2 cpu.stat?");
-    }
-
-    private boolean startsWith(int at, int n, String prefix) {
-        if (at + prefix.length() > n) {
-            return false;
-        }
-        for (int k = 0; k < prefix.length(); k++) {
-            if (buffer.get(ValueLayout.JAVA_BYTE, at + k) != prefix.charAt(k)) {
-                return false;
-            }
-        }
-        return true;
+        return counter.cpuNanos();
     }
 
     @Override
     public void close() {
-        file.close();
-        if (arena != null) {
-            arena.close();
-        }
+        counter.close();
     }
 }

@@ -13,12 +13,15 @@ import java.nio.file.Path;
  * 1,000, or cgroup v1's {@code cpuacct.usage}. The file is opened once; each {@link #cpuNanos()} is one
  * {@code pread(2)} and does not allocate.
  *
+ * <p>The one reader of cgroup CPU time in Ergometer: {@link CgroupFs#openCpuUsage} opens it for a process group,
+ * and the attribution engine ({@code dev.ergometer.attribution.CgroupCpuUsage}) for a cgroup given by its path.
+ *
  * <p>Not thread-safe: one reader at a time.
  */
 public final class CpuUsageCounter implements AutoCloseable {
 
     private static final byte[] USAGE_KEY = "usage_usec ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final int STAT_BYTES = 512;
+    private static final int STAT_BYTES = 1024;
 
     private final NativeFile file;
     private final boolean unified;
@@ -32,8 +35,13 @@ public final class CpuUsageCounter implements AutoCloseable {
         this.buffer = buffer;
     }
 
-    /** Opens {@code cpu.stat} of a cgroup2 directory, or {@code cpuacct.usage} of a v1 cpuacct directory. */
-    static CpuUsageCounter open(Path cgroupDirectory, boolean unified) throws IOException {
+    /**
+     * Opens {@code cpu.stat} of a cgroup2 directory ({@code unified} true), or {@code cpuacct.usage} of a v1
+     * cpuacct directory.
+     *
+     * @throws IOException when the file is absent ({@link java.nio.file.NoSuchFileException}) or cannot be opened
+     */
+    public static CpuUsageCounter open(Path cgroupDirectory, boolean unified) throws IOException {
         NativeFile file = NativeFile.open(cgroupDirectory.resolve(unified ? "cpu.stat" : "cpuacct.usage"));
         if (!unified) {
             return new CpuUsageCounter(file, false, null, null);
