@@ -101,7 +101,14 @@ final class MeasureTable {
         out.append(format(pattern, args)).append('\n');
     }
 
+    /** Formats for people: a value that would print as -0.0000 (idle noise) prints as 0.0000. */
     private static String format(String pattern, Object... args) {
-        return String.format(Locale.ROOT, pattern, args);
+        Object[] shown = args.clone();
+        for (int i = 0; i < shown.length; i++) {
+            if (shown[i] instanceof Double d && Math.abs(d) < 0.00005) {
+                shown[i] = 0.0;
+            }
+        }
+        return String.format(Locale.ROOT, pattern, shown);
     }
 }
