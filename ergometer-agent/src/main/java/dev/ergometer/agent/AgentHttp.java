@@ -60,7 +60,7 @@ final class AgentHttp {
                 : (System.currentTimeMillis() - state.sampleWallMillis()) / 1e3;
         double allowedSeconds = Math.max(5, 3 * agent.samplePeriodNanos() / 1e9);
         boolean ok = ageSeconds >= 0 ? ageSeconds <= allowedSeconds : agent.uptimeSeconds() <= allowedSeconds;
-        JsonWriter json = new JsonWriter().beginObject()
+        JsonWriter json = new JsonWriter(false).beginObject()
                 .name("ok").value(ok)
                 .name("source").value(state.source())
                 .name("estimated").value(state.estimated())
@@ -77,7 +77,7 @@ final class AgentHttp {
     }
 
     private static String domains(AgentState state) {
-        JsonWriter json = new JsonWriter().beginObject().name("source").value(state.source())
+        JsonWriter json = new JsonWriter(false).beginObject().name("source").value(state.source())
                 .name("estimated").value(state.estimated()).name("method").value(state.method())
                 .name("domains").beginArray();
         for (DomainReading reading : state.domains()) {
@@ -91,7 +91,7 @@ final class AgentHttp {
     }
 
     private static String power(AgentState state) {
-        JsonWriter json = new JsonWriter().beginObject().name("timestamp_ms").value(state.sampleWallMillis())
+        JsonWriter json = new JsonWriter(false).beginObject().name("timestamp_ms").value(state.sampleWallMillis())
                 .name("power_watts").beginObject();
         for (DomainReading reading : state.domains()) {
             json.name(reading.domain().id()).value(reading.powerWatts());
@@ -100,7 +100,7 @@ final class AgentHttp {
     }
 
     private static String consumers(AgentState state) {
-        JsonWriter json = new JsonWriter().beginObject().name("interval_s").value(state.consumersIntervalSeconds())
+        JsonWriter json = new JsonWriter(false).beginObject().name("interval_s").value(state.consumersIntervalSeconds())
                 .name("consumers").beginArray();
         for (ConsumerPower c : state.consumers()) {
             json.beginObject().name("id").value(c.consumerId()).name("label").value(c.consumerLabel())
