@@ -31,6 +31,7 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -79,6 +80,7 @@ public final class Agent implements AutoCloseable {
     private final AtomicLong attributionsTaken = new AtomicLong();
     private final AtomicLong attributionFailures = new AtomicLong();
     private final Object stopped = new Object();
+    private final AtomicBoolean closing = new AtomicBoolean();
     private boolean closed;
 
     // Touched only by the scheduler thread (and by close() once the scheduler has stopped).
@@ -289,10 +291,13 @@ public final class Agent implements AutoCloseable {
      */
     @Override
     public void close() {
-        synchronized (stopped) {
-            if (closed) {
-                return;
+        if (!closing.compareAndSet(false, true)) {
+            try {
+                awaitStop();   // another thread (a signal, the shutdown hook) is closing: wait for its flush
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
+            return;
         }
         scheduler.shutdown();
         try {
