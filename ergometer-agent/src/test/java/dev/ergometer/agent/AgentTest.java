@@ -8,6 +8,7 @@ import dev.ergometer.source.EnergySource;
 import dev.ergometer.source.SystemPaths;
 import dev.ergometer.source.powercap.PowercapSource;
 import dev.ergometer.testkit.FakePowercapTree;
+import dev.ergometer.testkit.FakeProcfs;
 import dev.ergometer.testkit.PowerCurve;
 import dev.ergometer.testkit.SyntheticCounter;
 import java.net.InetSocketAddress;
@@ -204,5 +205,32 @@ class AgentTest {
         // Each sample gives one counter and one seed-compatible series for the one domain.
         assertThat(agent.sinkCounts().get("remote-write").sentSamples()).isEqualTo(2 * samples);
         assertThat(agent.sinkCounts().get("remote-write").droppedSamples()).isZero();
+    }
+
+    @Test
+    void busiestProcessGetsItsShareOfThePackage() throws Exception {
+        FakeProcfs proc = FakeProcfs.machine(root.resolve("proc"), 2);
+        proc.process(100, "light", 1, 0, 0, 0, 0, 10, "/user.slice");
+        proc.process(200, "heavy", 1, 0, 0, 0, 0, 20, "/user.slice");
+        SystemPaths paths = SystemPaths.real().withSysfs(root).withProcfs(proc.root());
+        try (Agent agent = Agent.start(config("ATTRIBUTION", "true", "ATTRIBUTION_INTERVAL_S", "1"), source, paths)) {
+            // Over the first interval the node is half busy; heavy used three quarters of the busy time.
+            proc.advance(100, 100);
+            proc.process(100, "light", 1, 20, 5, 0, 0, 10, "/user.slice");
+            proc.process(200, "heavy", 1, 70, 5, 0, 0, 20, "/user.slice");
+            long deadline = System.nanoTime() + 3_000_000_000L;
+            while (agent.attributionsTaken() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            String metrics = get(agent, "/metrics", null).body();
+
+            double heavy = value(metrics,
+                    "ergometer_consumer_power_watts{consumer=\"heavy (pid 200)\",domain=\"package_0\",kind=\"process\"}");
+            double light = value(metrics,
+                    "ergometer_consumer_power_watts{consumer=\"light (pid 100)\",domain=\"package_0\",kind=\"process\"}");
+            assertThat(heavy).isCloseTo(10 * 0.5 * 0.75, within(1.0));
+            assertThat(heavy / light).isCloseTo(3.0, within(0.01));
+            assertThat(get(agent, "/api/v1/consumers", null).body()).contains("\"label\":\"heavy (pid 200)\"");
+        }
     }
 }
