@@ -1,0 +1,215 @@
+package dev.ergometer.agent;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The settings of {@code erg agent}, validated: where to push, how often to sample and push, how much to buffer, what
+ * to label, where to serve HTTP and whether to attribute energy to processes.
+ *
+ * <p>Settings come from a properties file ({@code KEY=value} lines, {@code #} comments) and from environment
+ * variables with the same names, the environment winning, so the seed's {@code .env} works unchanged and a file can
+ * hold a machine's defaults. See docs/agent.md for the table.
+ *
+ * @param remoteWriteUrl the Prometheus remote-write endpoint, empty to push nowhere ({@code REMOTE_WRITE_URL})
+ * @param scrapeInterval how often the machine's counters are read ({@code SCRAPE_INTERVAL_S}, default 1 s)
+ * @param pushInterval how often a remote-write batch is handed to its queue ({@code PUSH_INTERVAL_S}, default 4 s)
+ * @param maxRetryBatches how many batches wait while the receiver fails ({@code MAX_RETRY_BATCHES}, default 5)
+ * @param serviceLabel the {@code source} label of pushed series ({@code SERVICE_LABEL}, default {@code ergometer})
+ * @param logLevel the log level: TRACE, DEBUG, INFO, WARN or ERROR ({@code LOG_LEVEL}, default INFO)
+ * @param httpBind the address HTTP listens on ({@code HTTP_BIND}, default {@code 127.0.0.1})
+ * @param httpPort the HTTP port, 0 for any free one ({@code HTTP_PORT}, default 9464)
+ * @param attribution whether energy is split among processes ({@code ATTRIBUTION}, default true)
+ * @param attributionInterval how often energy is attributed ({@code ATTRIBUTION_INTERVAL_S}, default 1 s)
+ * @param flushTimeout how long shutdown keeps delivering buffered batches ({@code FLUSH_TIMEOUT_S}, default 10 s)
+ */
+public record AgentConfig(
+        Optional<URI> remoteWriteUrl,
+        Duration scrapeInterval,
+        Duration pushInterval,
+        int maxRetryBatches,
+        String serviceLabel,
+        String logLevel,
+        String httpBind,
+        int httpPort,
+        boolean attribution,
+        Duration attributionInterval,
+        Duration flushTimeout) {
+
+    /** Every key the file and the environment may set. */
+    public static final Set<String> KEYS = Set.of("REMOTE_WRITE_URL", "SCRAPE_INTERVAL_S", "PUSH_INTERVAL_S",
+            "MAX_RETRY_BATCHES", "SERVICE_LABEL", "LOG_LEVEL", "HTTP_BIND", "HTTP_PORT", "ATTRIBUTION",
+            "ATTRIBUTION_INTERVAL_S", "FLUSH_TIMEOUT_S");
+
+    /** The default HTTP port: the one the OpenTelemetry Prometheus exporter uses, free of Prometheus' own 9090. */
+    public static final int DEFAULT_HTTP_PORT = 9464;
+
+    private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+
+    public AgentConfig {
+        Objects.requireNonNull(remoteWriteUrl, "remoteWriteUrl");
+        remoteWriteUrl.ifPresent(AgentConfig::checkUrl);
+        checkPositive("SCRAPE_INTERVAL_S", scrapeInterval);
+        checkPositive("PUSH_INTERVAL_S", pushInterval);
+        checkPositive("ATTRIBUTION_INTERVAL_S", attributionInterval);
+        Objects.requireNonNull(flushTimeout, "flushTimeout");
+        if (flushTimeout.isNegative()) {
+            throw new IllegalArgumentException("FLUSH_TIMEOUT_S must be >= 0, got " + seconds(flushTimeout));
+        }
+        if (maxRetryBatches < 1) {
+            throw new IllegalArgumentException("MAX_RETRY_BATCHES must be >= 1 (batches kept while the receiver "
+                    + "is down), got " + maxRetryBatches);
+        }
+        if (serviceLabel == null || serviceLabel.isBlank()) {
+            throw new IllegalArgumentException("SERVICE_LABEL must not be empty: it becomes the source label of "
+                    + "every pushed series");
+        }
+        logLevel = Objects.requireNonNull(logLevel, "logLevel").toUpperCase(Locale.ROOT);
+        if (!LOG_LEVELS.contains(logLevel)) {
+            throw new IllegalArgumentException("LOG_LEVEL '" + logLevel + "' is not one of " + new TreeSet<>(LOG_LEVELS));
+        }
+        if (httpBind == null || httpBind.isBlank()) {
+            throw new IllegalArgumentException("HTTP_BIND must be an address such as 127.0.0.1 or 0.0.0.0");
+        }
+        if (httpPort < 0 || httpPort > 65_535) {
+            throw new IllegalArgumentException("HTTP_PORT must be in 0..65535 (0 for any free port), got " + httpPort);
+        }
+    }
+
+    /** The defaults: no remote-write, 1 s sampling, 4 s pushes, 5 batches, loopback on 9464, attribution every 1 s. */
+    public static AgentConfig defaults() {
+        return from(Map.of(), Map.of());
+    }
+
+    /**
+     * The configuration from a file's settings overridden by the environment's; unknown keys in the file are refused
+     * (a typo must not silently leave a default), other environment variables are ignored.
+     */
+    public static AgentConfig from(Map<String, String> file, Map<String, String> environment) {
+        for (String key : file.keySet()) {
+            if (!KEYS.contains(key)) {
+                throw new IllegalArgumentException("unknown setting '" + key + "' in the agent configuration; "
+                        + "known settings are " + new TreeSet<>(KEYS));
+            }
+        }
+        Map<String, String> merged = new HashMap<>(file);
+        for (String key : KEYS) {
+            String value = environment.get(key);
+            if (value != null) {
+                merged.put(key, value);
+            }
+        }
+        String url = merged.getOrDefault("REMOTE_WRITE_URL", "").strip();
+        return new AgentConfig(
+                url.isEmpty() ? Optional.empty() : Optional.of(uri(url)),
+                duration(merged, "SCRAPE_INTERVAL_S", "1"),
+                duration(merged, "PUSH_INTERVAL_S", "4"),
+                integer(merged, "MAX_RETRY_BATCHES", "5"),
+                merged.getOrDefault("SERVICE_LABEL", "ergometer").strip(),
+                merged.getOrDefault("LOG_LEVEL", "INFO").strip(),
+                merged.getOrDefault("HTTP_BIND", "127.0.0.1").strip(),
+                integer(merged, "HTTP_PORT", Integer.toString(DEFAULT_HTTP_PORT)),
+                bool(merged, "ATTRIBUTION", "true"),
+                duration(merged, "ATTRIBUTION_INTERVAL_S", "1"),
+                duration(merged, "FLUSH_TIMEOUT_S", "10"));
+    }
+
+    /** Reads a configuration file ({@code KEY=value} lines, Java properties syntax). */
+    public static Map<String, String> readFile(Path file) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("agent configuration file " + file + " does not exist; "
+                    + "give an existing file to --config or leave the option out");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read agent configuration file " + file + ": " + e.getMessage(), e);
+        }
+        Map<String, String> map = new HashMap<>();
+        for (String name : properties.stringPropertyNames()) {
+            map.put(name.strip(), properties.getProperty(name).strip());
+        }
+        return map;
+    }
+
+    /** The same configuration on another HTTP port (tests use 0 for a free one). */
+    public AgentConfig withHttpPort(int port) {
+        return new AgentConfig(remoteWriteUrl, scrapeInterval, pushInterval, maxRetryBatches, serviceLabel, logLevel,
+                httpBind, port, attribution, attributionInterval, flushTimeout);
+    }
+
+    private static URI uri(String value) {
+        try {
+            return new URI(value);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("REMOTE_WRITE_URL '" + value + "' is not a URL: " + e.getReason()
+                    + "; give one such as http://prometheus:9090/api/v1/write");
+        }
+    }
+
+    private static void checkUrl(URI url) {
+        String scheme = url.getScheme();
+        if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
+            throw new IllegalArgumentException("REMOTE_WRITE_URL '" + url + "' must be an http:// or https:// URL "
+                    + "with a host, such as http://prometheus:9090/api/v1/write");
+        }
+    }
+
+    private static Duration duration(Map<String, String> settings, String key, String fallback) {
+        String value = settings.getOrDefault(key, fallback).strip();
+        double secondsValue;
+        try {
+            secondsValue = Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " '" + value + "' is not a number of seconds (e.g. 0.1 or 4)");
+        }
+        if (!Double.isFinite(secondsValue) || secondsValue > 86_400 * 365) {
+            throw new IllegalArgumentException(key + " '" + value + "' is not a usable number of seconds");
+        }
+        return Duration.ofNanos(Math.round(secondsValue * 1e9));
+    }
+
+    private static int integer(Map<String, String> settings, String key, String fallback) {
+        String value = settings.getOrDefault(key, fallback).strip();
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " '" + value + "' is not a whole number");
+        }
+    }
+
+    private static boolean bool(Map<String, String> settings, String key, String fallback) {
+        String value = settings.getOrDefault(key, fallback).strip().toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "true", "on", "yes", "1" -> true;
+            case "false", "off", "no", "0" -> false;
+            default -> throw new IllegalArgumentException(key + " '" + value + "' must be true or false");
+        };
+    }
+
+    private static void checkPositive(String key, Duration duration) {
+        Objects.requireNonNull(duration, key);
+        if (duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException(key + " must be > 0 s, got " + seconds(duration));
+        }
+    }
+
+    private static String seconds(Duration duration) {
+        return duration.toNanos() / 1e9 + " s";
+    }
+}

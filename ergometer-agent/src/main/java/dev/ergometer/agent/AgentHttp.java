@@ -1,0 +1,118 @@
+package dev.ergometer.agent;
+
+import dev.ergometer.agent.AgentState.ConsumerPower;
+import dev.ergometer.agent.AgentState.DomainReading;
+import dev.ergometer.json.JsonWriter;
+import dev.ergometer.prometheus.ExpositionFormat;
+import dev.ergometer.prometheus.PrometheusText;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+
+/**
+ * The agent's HTTP server (Javalin): {@code /metrics} in Prometheus text or OpenMetrics by the Accept header,
+ * {@code /health}, and the JSON API {@code /api/v1/domains}, {@code /api/v1/power} and {@code /api/v1/consumers}.
+ */
+final class AgentHttp {
+
+    private static final String JSON = "application/json; charset=utf-8";
+
+    private final Javalin app;
+
+    private AgentHttp(Javalin app) {
+        this.app = app;
+    }
+
+    static AgentHttp start(Agent agent, String bind, int port) {
+        Javalin app = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.routes.get("/metrics", ctx -> metrics(agent, ctx));
+            cfg.routes.get("/health", ctx -> health(agent, ctx));
+            cfg.routes.get("/api/v1/domains", ctx -> json(ctx, domains(agent.state())));
+            cfg.routes.get("/api/v1/power", ctx -> json(ctx, power(agent.state())));
+            cfg.routes.get("/api/v1/consumers", ctx -> json(ctx, consumers(agent.state())));
+        });
+        try {
+            app.start(bind, port);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot serve HTTP on " + bind + ":" + port + ": " + e.getMessage()
+                    + "; choose another HTTP_PORT (0 for any free one) or HTTP_BIND", e);
+        }
+        return new AgentHttp(app);
+    }
+
+    int port() {
+        return app.port();
+    }
+
+    void stop() {
+        app.stop();
+    }
+
+    private static void metrics(Agent agent, Context ctx) {
+        ExpositionFormat format = ExpositionFormat.forAccept(ctx.header("Accept"));
+        ctx.contentType(format.contentType());
+        ctx.result(PrometheusText.write(AgentMetrics.of(agent), format));
+    }
+
+    private static void health(Agent agent, Context ctx) {
+        AgentState state = agent.state();
+        double ageSeconds = state.sampleWallMillis() == 0 ? -1
+                : (System.currentTimeMillis() - state.sampleWallMillis()) / 1e3;
+        double allowedSeconds = Math.max(5, 3 * agent.samplePeriodNanos() / 1e9);
+        boolean ok = ageSeconds >= 0 ? ageSeconds <= allowedSeconds : agent.uptimeSeconds() <= allowedSeconds;
+        JsonWriter json = new JsonWriter(false).beginObject()
+                .name("ok").value(ok)
+                .name("source").value(state.source())
+                .name("estimated").value(state.estimated())
+                .name("uptime_s").value(agent.uptimeSeconds())
+                .name("samples").value(agent.samplesTaken());
+        json.name("last_sample_age_s");
+        if (ageSeconds < 0) {
+            json.nullValue();
+        } else {
+            json.value(ageSeconds);
+        }
+        ctx.status(ok ? 200 : 503);
+        json(ctx, json.endObject().toString());
+    }
+
+    private static String domains(AgentState state) {
+        JsonWriter json = new JsonWriter(false).beginObject().name("source").value(state.source())
+                .name("estimated").value(state.estimated()).name("method").value(state.method())
+                .name("domains").beginArray();
+        for (DomainReading reading : state.domains()) {
+            json.beginObject().name("id").value(reading.domain().id());
+            if (reading.socket().isPresent()) {
+                json.name("socket").value(reading.socket().getAsInt());
+            }
+            json.name("energy_joules").value(reading.energyJoules()).endObject();
+        }
+        return json.endArray().endObject().toString();
+    }
+
+    private static String power(AgentState state) {
+        JsonWriter json = new JsonWriter(false).beginObject().name("timestamp_ms").value(state.sampleWallMillis())
+                .name("power_watts").beginObject();
+        for (DomainReading reading : state.domains()) {
+            json.name(reading.domain().id()).value(reading.powerWatts());
+        }
+        return json.endObject().endObject().toString();
+    }
+
+    private static String consumers(AgentState state) {
+        JsonWriter json = new JsonWriter(false).beginObject().name("interval_s").value(state.consumersIntervalSeconds())
+                .name("consumers").beginArray();
+        for (ConsumerPower c : state.consumers()) {
+            json.beginObject().name("id").value(c.consumerId()).name("label").value(c.consumerLabel())
+                    .name("kind").value(c.kind()).name("domain").value(c.domainId())
+                    .name("energy_joules").value(c.energyJoules()).name("power_watts").value(c.powerWatts())
+                    .endObject();
+        }
+        return json.endArray().endObject().toString();
+    }
+
+    private static void json(Context ctx, String body) {
+        ctx.contentType(JSON);
+        ctx.result(body);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.ergometer.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentConfigTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsServeLoopbackWithoutPushing() {
+        AgentConfig config = AgentConfig.defaults();
+
+        assertThat(config.remoteWriteUrl()).isEmpty();
+        assertThat(config.httpBind()).isEqualTo("127.0.0.1");
+        assertThat(config.httpPort()).isEqualTo(9464);
+        assertThat(config.scrapeInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.pushInterval()).isEqualTo(Duration.ofSeconds(4));
+        assertThat(config.maxRetryBatches()).isEqualTo(5);
+        assertThat(config.attribution()).isTrue();
+        assertThat(config.attributionInterval()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void seedEnvironmentOverridesTheFile() throws Exception {
+        Path file = dir.resolve("agent.properties");
+        Files.writeString(file, """
+                # machine defaults
+                SCRAPE_INTERVAL_S=2
+                SERVICE_LABEL=from-file
+                HTTP_PORT=9999
+                """);
+        Map<String, String> env = Map.of("REMOTE_WRITE_URL", "http://prometheus:9090/api/v1/write",
+                "SCRAPE_INTERVAL_S", "0.1", "PUSH_INTERVAL_S", "4", "MAX_RETRY_BATCHES", "5",
+                "SERVICE_LABEL", "cpu-pyjoules", "LOG_LEVEL", "info", "PATH", "/usr/bin");
+
+        AgentConfig config = AgentConfig.from(AgentConfig.readFile(file), env);
+
+        assertThat(config.remoteWriteUrl()).contains(URI.create("http://prometheus:9090/api/v1/write"));
+        assertThat(config.scrapeInterval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(config.serviceLabel()).isEqualTo("cpu-pyjoules");
+        assertThat(config.logLevel()).isEqualTo("INFO");
+        assertThat(config.httpPort()).isEqualTo(9999);
+    }
+
+    @Test
+    void badValuesAreNamedInTheMessage() {
+        assertThatThrownBy(() -> AgentConfig.from(Map.of("SCRAPE_INTERVAL_S", "fast"), Map.of()))
+                .hasMessageContaining("SCRAPE_INTERVAL_S 'fast'");
+        assertThatThrownBy(() -> AgentConfig.from(Map.of(), Map.of("MAX_RETRY_BATCHES", "0")))
+                .hasMessageContaining("MAX_RETRY_BATCHES must be >= 1").hasMessageContaining("got 0");
+        assertThatThrownBy(() -> AgentConfig.from(Map.of(), Map.of("REMOTE_WRITE_URL", "prometheus:9090")))
+                .hasMessageContaining("REMOTE_WRITE_URL 'prometheus:9090'");
+        assertThatThrownBy(() -> AgentConfig.from(Map.of(), Map.of("LOG_LEVEL", "loud")))
+                .hasMessageContaining("LOG_LEVEL 'LOUD'");
+        assertThatThrownBy(() -> AgentConfig.from(Map.of(), Map.of("PUSH_INTERVAL_S", "0")))
+                .hasMessageContaining("PUSH_INTERVAL_S must be > 0");
+    }
+
+    @Test
+    void unknownKeyInTheFileIsRefused() {
+        assertThatThrownBy(() -> AgentConfig.from(Map.of("SCRAPE_INTERVAL", "1"), Map.of()))
+                .hasMessageContaining("unknown setting 'SCRAPE_INTERVAL'").hasMessageContaining("SCRAPE_INTERVAL_S");
+    }
+
+    @Test
+    void missingFileSaysSo() {
+        assertThatThrownBy(() -> AgentConfig.readFile(dir.resolve("nope.properties")))
+                .hasMessageContaining("nope.properties does not exist");
+    }
+}
