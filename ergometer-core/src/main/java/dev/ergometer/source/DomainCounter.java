@@ -18,9 +18,11 @@ import java.util.Objects;
  *     bounds what one interval can plausibly count
  * @param resolutionMicrojoules the smallest step of the counter (the energy unit of the hardware)
  * @param origin where the counter is read, for people (a file, a register, a perf event)
+ * @param readIntervalNanos for energy a source integrates from power readings: how often it must be read for the
+ *     integral to follow the power; 0 when only the counter's range bounds the read interval
  */
-public record DomainCounter(
-        Domain domain, long wrapMicrojoules, long maxPowerMicrowatts, double resolutionMicrojoules, String origin) {
+public record DomainCounter(Domain domain, long wrapMicrojoules, long maxPowerMicrowatts,
+        double resolutionMicrojoules, String origin, long readIntervalNanos) {
 
     /** The longest time between two reads, whatever the counter's range: an answer within a few seconds. */
     public static final long MAX_READ_INTERVAL_NANOS = 1_000_000_000L;
@@ -42,6 +44,28 @@ public record DomainCounter(
         if (!(resolutionMicrojoules > 0)) {
             throw new IllegalArgumentException(domain + ": resolution must be > 0 µJ, got " + resolutionMicrojoules);
         }
+        if (readIntervalNanos < 0) {
+            throw new IllegalArgumentException(domain + ": read interval must be >= 0 ns, got " + readIntervalNanos);
+        }
+    }
+
+    /** A hardware counter: only its range and the domain's power bound how often it must be read. */
+    public DomainCounter(Domain domain, long wrapMicrojoules, long maxPowerMicrowatts, double resolutionMicrojoules,
+            String origin) {
+        this(domain, wrapMicrojoules, maxPowerMicrowatts, resolutionMicrojoules, origin, 0);
+    }
+
+    /**
+     * Energy a source integrates from power readings (µJ, never wrapping), which must be read every
+     * {@code readIntervalNanos} for the integral to follow the power.
+     */
+    public static DomainCounter integratedPower(Domain domain, long maxPowerMicrowatts, String origin,
+            long readIntervalNanos) {
+        if (readIntervalNanos <= 0) {
+            throw new IllegalArgumentException(domain + ": integrated power needs a read interval > 0 ns, got "
+                    + readIntervalNanos);
+        }
+        return new DomainCounter(domain, Long.MAX_VALUE, maxPowerMicrowatts, 1.0, origin, readIntervalNanos);
     }
 
     /** True when the counter wraps within the range of a {@code long}. */
@@ -51,15 +75,17 @@ public record DomainCounter(
 
     /**
      * How often the counter must be read so that it cannot wrap twice between two reads: half the time it takes to
-     * count through its whole range at maximum power, and never more than {@link #MAX_READ_INTERVAL_NANOS}.
+     * count through its whole range at maximum power, and never more than {@link #MAX_READ_INTERVAL_NANOS}; for
+     * integrated power, also no more than its {@link #readIntervalNanos()}.
      */
     public long safeReadIntervalNanos() {
-        if (!wraps()) {
-            return MAX_READ_INTERVAL_NANOS;
+        long bound = MAX_READ_INTERVAL_NANOS;
+        if (wraps()) {
+            double secondsToWrap = (double) wrapMicrojoules / maxPowerMicrowatts;
+            long half = (long) (secondsToWrap * 0.5e9);
+            bound = Math.max(1_000_000L, Math.min(MAX_READ_INTERVAL_NANOS, half));
         }
-        double secondsToWrap = (double) wrapMicrojoules / maxPowerMicrowatts;
-        long half = (long) (secondsToWrap * 0.5e9);
-        return Math.max(1_000_000L, Math.min(MAX_READ_INTERVAL_NANOS, half));
+        return readIntervalNanos > 0 ? Math.min(bound, readIntervalNanos) : bound;
     }
 
     /** The most energy the domain can plausibly count in {@code elapsedNanos} (with a floor for timer jitter). */

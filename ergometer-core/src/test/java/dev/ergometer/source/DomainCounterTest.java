@@ -53,6 +53,17 @@ class DomainCounterTest {
     }
 
     @Test
+    void integratedPowerAsksForReadsAtItsOwnInterval() {
+        DomainCounter power = DomainCounter.integratedPower(Domain.of(new dev.ergometer.model.Resource.Machine()),
+                500_000_000L, "power1_average", 100_000_000L);
+        assertThat(power.wraps()).isFalse();
+        assertThat(power.safeReadIntervalNanos()).isEqualTo(100_000_000L);
+        assertThat(counter().readIntervalNanos()).isZero();
+        assertThatThrownBy(() -> DomainCounter.integratedPower(Domain.packageOf(0), 1, "x", 0))
+                .hasMessageContaining("package_0").hasMessageContaining("read interval");
+    }
+
+    @Test
     void invalidRangeIsRefusedWithTheDomainNamed() {
         assertThatThrownBy(() -> new DomainCounter(Domain.packageOf(1), 0, 1, 1.0, "x"))
                 .hasMessageContaining("package_1").hasMessageContaining("range");

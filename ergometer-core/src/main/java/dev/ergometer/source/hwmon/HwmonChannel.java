@@ -42,9 +42,9 @@ final class HwmonChannel implements AutoCloseable {
      */
     static HwmonChannel open(HwmonSensor sensor, long nowNanos, long integrationIntervalNanos) throws IOException {
         DomainCounter counter = sensor.power()
-                ? new DomainCounter(sensor.domain(), Long.MAX_VALUE, MACHINE_MAX_POWER_MICROWATTS, 1.0,
+                ? DomainCounter.integratedPower(sensor.domain(), MACHINE_MAX_POWER_MICROWATTS,
                         sensor.file() + " (" + sensor.chipDescription() + ", energy integrated from power every "
-                                + integrationIntervalNanos / 1_000_000 + " ms)")
+                                + integrationIntervalNanos / 1_000_000 + " ms)", integrationIntervalNanos)
                 : new DomainCounter(sensor.domain(), Long.MAX_VALUE, DomainCounter.DEFAULT_MAX_POWER_MICROWATTS,
                         ZEN_ENERGY_UNIT_MICROJOULES, sensor.file() + " (" + sensor.chipDescription() + " "
                                 + sensor.label() + ", µJ counter)");

@@ -111,13 +111,6 @@ public final class HwmonGpuSource implements EnergySource {
         return false;
     }
 
-    /** 100 ms when a GPU's power is integrated (the trapezoid rule needs frequent samples), else what counters need. */
-    @Override
-    public long maxReadIntervalNanos() {
-        long counterBound = EnergySource.super.maxReadIntervalNanos();
-        return integrates ? Math.min(counterBound, HwmonSource.INTEGRATION_INTERVAL_NANOS) : counterBound;
-    }
-
     @Override
     public void close() {
         for (HwmonChannel channel : channels) {
@@ -139,9 +132,13 @@ public final class HwmonGpuSource implements EnergySource {
         String how = sensor.power()
                 ? "energy integrated from power every " + HwmonSource.INTEGRATION_INTERVAL_NANOS / 1_000_000 + " ms"
                 : "µJ counter";
-        return new DomainCounter(sensor.domain(), Long.MAX_VALUE, DomainCounter.DEFAULT_MAX_POWER_MICROWATTS, 1.0,
-                sensor.file() + " (" + gpu.description() + (sensor.label().isEmpty() ? "" : " " + sensor.label())
-                        + ", " + how + ")");
+        String origin = sensor.file() + " (" + gpu.description()
+                + (sensor.label().isEmpty() ? "" : " " + sensor.label()) + ", " + how + ")";
+        return sensor.power()
+                ? DomainCounter.integratedPower(sensor.domain(), DomainCounter.DEFAULT_MAX_POWER_MICROWATTS, origin,
+                        HwmonSource.INTEGRATION_INTERVAL_NANOS)
+                : new DomainCounter(sensor.domain(), Long.MAX_VALUE, DomainCounter.DEFAULT_MAX_POWER_MICROWATTS, 1.0,
+                        origin);
     }
 
     static final class Factory implements SourceFactory {

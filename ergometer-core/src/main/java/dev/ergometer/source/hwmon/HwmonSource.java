@@ -88,15 +88,6 @@ public final class HwmonSource implements EnergySource {
         return false;
     }
 
-    /**
-     * 100 ms when a power file is integrated (the trapezoid rule needs frequent samples), else what the counters need.
-     */
-    @Override
-    public long maxReadIntervalNanos() {
-        long counterBound = EnergySource.super.maxReadIntervalNanos();
-        return integrates ? Math.min(counterBound, INTEGRATION_INTERVAL_NANOS) : counterBound;
-    }
-
     @Override
     public void close() {
         for (HwmonChannel channel : channels) {

@@ -65,9 +65,10 @@ final class NvmlGpu {
     static NvmlGpu integratedPower(Nvml nvml, MemorySegment handle, int index, String name, String busId,
             String uuid, long firstMilliwatts, long nowNanos, long intervalNanos) {
         Domain domain = NvmlSource.domain(index);
-        DomainCounter counter = new DomainCounter(domain, Long.MAX_VALUE, MAX_POWER_MICROWATTS, 1.0,
+        DomainCounter counter = DomainCounter.integratedPower(domain, MAX_POWER_MICROWATTS,
                 "NVML GPU " + index + " (" + name + ", " + busId + ", " + uuid + "): power"
-                        + " (nvmlDeviceGetPowerUsage, mW) integrated every " + intervalNanos / 1_000_000 + " ms");
+                        + " (nvmlDeviceGetPowerUsage, mW) integrated every " + intervalNanos / 1_000_000 + " ms",
+                intervalNanos);
         NvmlGpu gpu = new NvmlGpu(nvml, handle, index, name, busId, true, counter);
         gpu.previousMilliwatts = firstMilliwatts;
         gpu.previousNanos = nowNanos;

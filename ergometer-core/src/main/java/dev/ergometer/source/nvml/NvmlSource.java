@@ -56,7 +56,6 @@ public final class NvmlSource implements EnergySource {
     private final NvmlGpu[] gpus;
     private final List<DomainCounter> counters;
     private final List<String> skipped;
-    private final boolean integrates;
     private final long[] lastMicrojoules;
     private final boolean[] lost;
     private final boolean[] approximationReported;
@@ -68,7 +67,6 @@ public final class NvmlSource implements EnergySource {
         this.gpus = gpus.toArray(NvmlGpu[]::new);
         this.counters = gpus.stream().map(NvmlGpu::counter).toList();
         this.skipped = List.copyOf(skipped);
-        this.integrates = gpus.stream().anyMatch(NvmlGpu::integrates);
         this.lastMicrojoules = new long[this.gpus.length];
         this.lost = new boolean[this.gpus.length];
         this.approximationReported = new boolean[this.gpus.length];
@@ -249,13 +247,6 @@ public final class NvmlSource implements EnergySource {
     @Override
     public List<String> warnings() {
         return List.copyOf(warnings);
-    }
-
-    /** 20 ms when a GPU's power is integrated, else what the counters need. */
-    @Override
-    public long maxReadIntervalNanos() {
-        long counterBound = EnergySource.super.maxReadIntervalNanos();
-        return integrates ? Math.min(counterBound, INTEGRATION_INTERVAL_NANOS) : counterBound;
     }
 
     /** Shuts NVML down and unloads the library. */

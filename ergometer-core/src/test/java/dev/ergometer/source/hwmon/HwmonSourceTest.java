@@ -162,7 +162,8 @@ class HwmonSourceTest {
             DomainCounter counter = source.counters().getFirst();
             assertThat(counter.wrapMicrojoules()).isEqualTo(Long.MAX_VALUE);
             assertThat(counter.origin()).contains("power1_average").contains("integrated from power");
-            assertThat(counter.safeReadIntervalNanos()).isEqualTo(DomainCounter.MAX_READ_INTERVAL_NANOS);
+            assertThat(counter.readIntervalNanos()).isEqualTo(100 * MS);
+            assertThat(counter.safeReadIntervalNanos()).isEqualTo(100 * MS);
         }
     }
 
