@@ -8,7 +8,6 @@ import dev.ergometer.attribution.Consumer;
 import dev.ergometer.meter.EnergySample;
 import dev.ergometer.model.Domain;
 import dev.ergometer.prometheus.PyJoulesSeries;
-import dev.ergometer.prometheus.RemoteWriteSink;
 import dev.ergometer.sampler.EnergyInterval;
 import dev.ergometer.sampler.EnergySnapshot;
 import dev.ergometer.sampler.Sampler;
@@ -16,24 +15,31 @@ import dev.ergometer.sampler.Ticker;
 import dev.ergometer.sink.Backoff;
 import dev.ergometer.sink.Batch;
 import dev.ergometer.sink.Sample;
+import dev.ergometer.sink.Sink;
 import dev.ergometer.sink.SinkQueue;
 import dev.ergometer.sink.SinkQueueCounts;
 import dev.ergometer.source.EnergySource;
 import dev.ergometer.source.SystemPaths;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,16 +65,11 @@ public final class Agent implements AutoCloseable {
     /** How many consumers per domain /metrics and /api/v1/consumers show, the biggest first. */
     public static final int TOP_CONSUMERS = 10;
 
-    /** The metric of the cumulative energy counters, as pushed and as /metrics shows them. */
-    static final String ENERGY_METRIC = "ergometer_energy_joules_total";
-
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
 
-    private final AgentConfig config;
     private final EnergySource source;
+    private final SystemPaths paths;
     private final Sampler sampler;
-    private final AttributionSampler attribution;
-    private final Map<String, SinkQueue> queues = new LinkedHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final AgentHttp http;
     private final long startWallMillis = System.currentTimeMillis();
@@ -83,13 +84,24 @@ public final class Agent implements AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     private boolean closed;
 
+    // Replaced only on the scheduler thread (by a reload); read by HTTP threads.
+    private volatile AgentConfig config;
+    private volatile Map<SinkConfig.Kind, RunningSink> sinks = Map.of();
+
     // Touched only by the scheduler thread (and by close() once the scheduler has stopped).
     private EnergySnapshot previous;
     private List<Sample> pending = new ArrayList<>();
+    private AttributionSampler attribution;
+    private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
+
+    /** A sink as configured, and the queue that feeds it. */
+    private record RunningSink(SinkConfig config, SinkQueue queue) {
+    }
 
     private Agent(AgentConfig config, EnergySource source, SystemPaths paths) throws IOException {
         this.config = Objects.requireNonNull(config, "config");
         this.source = Objects.requireNonNull(source, "source");
+        this.paths = Objects.requireNonNull(paths, "paths");
         AgentLogging.apply(config.logLevel());
         this.sampler = new Sampler(source, Ticker.system(), config.scrapeInterval().toNanos());
         this.attribution = config.attribution() ? AttributionSampler.processes(sampler, paths) : null;
@@ -100,9 +112,7 @@ public final class Agent implements AutoCloseable {
         }
         this.state = new AtomicReference<>(new AgentState(source.name(), source.estimated(), source.method(), zero,
                 0, 0, List.of(), 0));
-        config.remoteWriteUrl().ifPresent(url -> queues.put("remote-write", SinkQueue.start("remote-write",
-                RemoteWriteSink.to(url), config.maxRetryBatches(), Backoff.prometheusDefault(),
-                config.flushTimeout())));
+        this.sinks = startSinks(config, openSinks(config, Map.of()), Map.of());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("ergometer-agent-scheduler").daemon().factory());
         AgentHttp server;
@@ -110,7 +120,7 @@ public final class Agent implements AutoCloseable {
             server = AgentHttp.start(this, config.httpBind(), config.httpPort());
         } catch (RuntimeException e) {
             scheduler.shutdownNow();
-            queues.values().forEach(SinkQueue::close);
+            sinks.values().forEach(running -> running.queue().close());
             throw e;
         }
         this.http = server;
@@ -121,28 +131,140 @@ public final class Agent implements AutoCloseable {
      * close after the agent.
      *
      * @throws IOException when attribution is on and /proc cannot be read
+     * @throws IllegalArgumentException when a sink's settings are invalid (the message names the setting)
      */
     public static Agent start(AgentConfig config, EnergySource source, SystemPaths paths) throws IOException {
         Agent agent = new Agent(config, source, paths);
         agent.schedule();
         LOG.info("ergometer agent: source {} ({} domains), sampling every {} ms, HTTP on {}:{}{}", source.name(),
-                agent.sampler.domains().size(), agent.sampler.periodNanos() / 1_000_000.0, config.httpBind(),
-                agent.httpPort(), config.remoteWriteUrl().map(u -> ", pushing to " + u).orElse(""));
+                agent.sampler.domains().size(), agent.samplePeriodNanos() / 1_000_000.0, config.httpBind(),
+                agent.httpPort(), describeSinks(config));
         return agent;
     }
 
+    private static String describeSinks(AgentConfig config) {
+        return config.sinks().isEmpty() ? ", no sinks"
+                : config.sinks().stream().map(SinkConfig::name).collect(Collectors.joining(", ", ", sinks: ", ""));
+    }
+
+    /** (Re)schedules sampling, attribution and pushing at the current configuration's intervals. */
     private void schedule() {
-        long periodNanos = sampler.periodNanos();
-        scheduler.scheduleAtFixedRate(this::sampleNow, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+        tasks.forEach(task -> task.cancel(false));
+        tasks.clear();
+        long periodNanos = samplePeriodNanos();
+        tasks.add(scheduler.scheduleAtFixedRate(this::sampleNow, periodNanos, periodNanos, TimeUnit.NANOSECONDS));
         if (attribution != null) {
             long attributionNanos = config.attributionInterval().toNanos();
-            scheduler.scheduleAtFixedRate(this::attributeNow, attributionNanos, attributionNanos,
-                    TimeUnit.NANOSECONDS);
+            tasks.add(scheduler.scheduleAtFixedRate(this::attributeNow, attributionNanos, attributionNanos,
+                    TimeUnit.NANOSECONDS));
         }
-        if (!queues.isEmpty()) {
+        if (!sinks.isEmpty()) {
             long pushNanos = config.pushInterval().toNanos();
-            scheduler.scheduleAtFixedRate(this::pushNow, pushNanos, pushNanos, TimeUnit.NANOSECONDS);
+            tasks.add(scheduler.scheduleAtFixedRate(this::pushNow, pushNanos, pushNanos, TimeUnit.NANOSECONDS));
         }
+    }
+
+    /**
+     * Opens the sinks of {@code next} that are not running unchanged in {@code running}; all or none: when one cannot
+     * be opened, the ones opened so far are closed and the error says which sink and setting failed.
+     */
+    private static Map<SinkConfig.Kind, Sink> openSinks(AgentConfig next, Map<SinkConfig.Kind, RunningSink> running) {
+        Map<SinkConfig.Kind, Sink> opened = new LinkedHashMap<>();
+        try {
+            for (SinkConfig sink : next.sinks()) {
+                RunningSink current = running.get(sink.kind());
+                if (current == null || !current.config().equals(sink) || queueSettingsChanged(current, next)) {
+                    opened.put(sink.kind(), AgentSinks.open(sink, next));
+                }
+            }
+            return opened;
+        } catch (RuntimeException e) {
+            opened.values().forEach(Sink::close);
+            throw e;
+        }
+    }
+
+    private static boolean queueSettingsChanged(RunningSink current, AgentConfig next) {
+        return current.queue().capacityBatches() != next.maxRetryBatches()
+                || !current.queue().flushTimeout().equals(next.flushTimeout());
+    }
+
+    /** The running sinks after a (re)configuration: unchanged ones kept, newly opened ones started. */
+    private static Map<SinkConfig.Kind, RunningSink> startSinks(AgentConfig next, Map<SinkConfig.Kind, Sink> opened,
+            Map<SinkConfig.Kind, RunningSink> running) {
+        Map<SinkConfig.Kind, RunningSink> result = new LinkedHashMap<>();
+        for (SinkConfig sink : next.sinks()) {
+            Sink fresh = opened.get(sink.kind());
+            result.put(sink.kind(), fresh == null ? running.get(sink.kind())
+                    : new RunningSink(sink, SinkQueue.start(sink.name(), fresh, next.maxRetryBatches(),
+                            Backoff.prometheusDefault(), next.flushTimeout())));
+        }
+        return Collections.unmodifiableMap(result);
+    }
+
+    /**
+     * Applies a changed configuration without losing a sample: sampling goes on from the same counters, unchanged
+     * sinks keep their queues, changed or removed sinks get what was sampled before the reload and are then flushed
+     * and closed in the background, new sinks get everything after it. HTTP_BIND and HTTP_PORT need a restart (a
+     * warning says so and the old ones stay).
+     *
+     * @throws IllegalArgumentException when a sink of the new configuration cannot be opened; nothing changes then
+     */
+    public void reload(AgentConfig next) {
+        Objects.requireNonNull(next, "next");
+        AgentConfig current = config;
+        if (!next.httpBind().equals(current.httpBind()) || next.httpPort() != current.httpPort()) {
+            LOG.warn("ergometer agent: HTTP_BIND and HTTP_PORT change only on a restart; still serving on {}:{}",
+                    current.httpBind(), httpPort());
+            next = next.withHttp(current.httpBind(), current.httpPort());
+        }
+        AgentConfig applied = next;
+        Map<SinkConfig.Kind, Sink> opened = openSinks(applied, sinks);
+        Future<List<SinkQueue>> swap = scheduler.submit(() -> apply(applied, opened));
+        List<SinkQueue> retired;
+        try {
+            retired = swap.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            opened.values().forEach(Sink::close);
+            throw new IllegalStateException("interrupted while reloading the agent's configuration", e);
+        } catch (ExecutionException | RejectedExecutionException e) {
+            opened.values().forEach(Sink::close);
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new IllegalStateException("could not apply the new configuration: " + cause.getMessage(), cause);
+        }
+        for (SinkQueue queue : retired) {
+            Thread.ofPlatform().name("ergometer-flush-" + queue.name()).start(() -> {
+                queue.close();
+                LOG.info("ergometer agent: sink {} replaced; flushed: {}", queue.name(), queue.counts());
+            });
+        }
+        LOG.info("ergometer agent: configuration reloaded: sampling every {} ms, attribution {}{}",
+                samplePeriodNanos() / 1_000_000.0, applied.attribution() ? "on" : "off", describeSinks(applied));
+    }
+
+    /** On the scheduler thread: swaps sinks, attribution and schedule; returns the queues to flush and close. */
+    private List<SinkQueue> apply(AgentConfig next, Map<SinkConfig.Kind, Sink> opened) throws IOException {
+        AgentLogging.apply(next.logLevel());
+        if (next.attribution() && attribution == null) {
+            attribution = AttributionSampler.processes(sampler, paths);
+        } else if (!next.attribution() && attribution != null) {
+            attribution.close();
+            attribution = null;
+            state.updateAndGet(s -> s.withConsumers(List.of(), 0));
+        }
+        pushNow();   // what was sampled under the old configuration goes to the old sinks
+        Map<SinkConfig.Kind, RunningSink> old = sinks;
+        sinks = startSinks(next, opened, old);
+        List<SinkQueue> retired = new ArrayList<>();
+        old.forEach((kind, running) -> {
+            if (sinks.get(kind) != running) {
+                retired.add(running.queue());
+            }
+        });
+        config = next;
+        schedule();
+        return retired;
     }
 
     /** The HTTP server's port (the bound one when the configuration asked for 0). */
@@ -180,7 +302,7 @@ public final class Agent implements AutoCloseable {
     /** What each sink queue has done so far, by sink name. */
     public Map<String, SinkQueueCounts> sinkCounts() {
         Map<String, SinkQueueCounts> counts = new LinkedHashMap<>();
-        queues.forEach((name, queue) -> counts.put(name, queue.counts()));
+        sinks.values().forEach(running -> counts.put(running.config().name(), running.queue().counts()));
         return counts;
     }
 
@@ -195,7 +317,7 @@ public final class Agent implements AutoCloseable {
 
     /** The scrape period actually used: the configured one, shortened to keep every counter wrap-safe. */
     public long samplePeriodNanos() {
-        return sampler.periodNanos();
+        return Math.min(config.scrapeInterval().toNanos(), source.maxReadIntervalNanos());
     }
 
     private void sampleNow() {
@@ -214,8 +336,8 @@ public final class Agent implements AutoCloseable {
             AgentState old = state.get();
             state.set(new AgentState(old.source(), old.estimated(), old.method(), readings, wallMillis, taken,
                     old.consumers(), old.consumersIntervalSeconds()));
-            if (!queues.isEmpty()) {
-                addPending(now, interval, readings, wallMillis);
+            if (!sinks.isEmpty()) {
+                addPending(state.get(), interval, wallMillis);
             }
         } catch (RuntimeException e) {
             if (sampleFailures.incrementAndGet() == 1 || LOG.isDebugEnabled()) {
@@ -224,16 +346,12 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    private void addPending(EnergySnapshot now, EnergyInterval interval, List<DomainReading> readings,
-            long wallMillis) {
-        for (DomainReading reading : readings) {
-            String socket = reading.socket().isPresent() ? Integer.toString(reading.socket().getAsInt()) : "";
-            pending.add(Sample.of(ENERGY_METRIC, reading.energyJoules(), wallMillis,
-                    "domain", reading.domain().id(), "socket", socket, "source", config.serviceLabel()));
-        }
+    private void addPending(AgentState now, EnergyInterval interval, long wallMillis) {
+        pending.addAll(AgentSamples.energy(now, wallMillis, "source", config.serviceLabel()));
+        pending.addAll(AgentSamples.power(now, wallMillis, "source", config.serviceLabel()));
         Map<String, Double> microjoules = new LinkedHashMap<>();
-        for (int i = 0; i < now.domains().size(); i++) {
-            microjoules.put(now.domains().get(i).id(), (double) interval.microjoules(i));
+        for (int i = 0; i < interval.domains().size(); i++) {
+            microjoules.put(interval.domains().get(i).id(), (double) interval.microjoules(i));
         }
         double startSeconds = (wallMillis - interval.durationNanos() / 1_000_000) / 1e3;
         pending.addAll(PyJoulesSeries.of(new EnergySample(startSeconds, "agent", interval.durationSeconds(),
@@ -246,8 +364,8 @@ public final class Agent implements AutoCloseable {
         }
         Batch batch = new Batch(pending);
         pending = new ArrayList<>();
-        for (SinkQueue queue : queues.values()) {
-            queue.offer(batch);
+        for (RunningSink running : sinks.values()) {
+            running.queue().offer(batch);
         }
     }
 
@@ -255,25 +373,40 @@ public final class Agent implements AutoCloseable {
         try {
             AttributedInterval interval = attribution.tick();
             double seconds = interval.durationNanos() / 1e9;
-            List<ConsumerPower> top = new ArrayList<>();
+            List<ConsumerPower> consumers = new ArrayList<>();
             List<Domain> domains = interval.domains();
             for (int i = 0; i < domains.size(); i++) {
                 String domainId = domains.get(i).id();
-                interval.microjoulesBy(Consumer.Kind.PROCESS, i).entrySet().stream()
-                        .filter(e -> e.getValue() > 0)
-                        .sorted(Map.Entry.<Consumer, Long>comparingByValue(Comparator.reverseOrder()))
-                        .limit(TOP_CONSUMERS)
-                        .forEach(e -> top.add(new ConsumerPower(e.getKey().id(), e.getKey().label(),
-                                e.getKey().kind().name().toLowerCase(Locale.ROOT), domainId, e.getValue() / 1e6,
-                                seconds == 0 ? 0 : e.getValue() / 1e6 / seconds)));
+                addConsumers(consumers, interval.microjoulesBy(Consumer.Kind.PROCESS, i), domainId, seconds,
+                        TOP_CONSUMERS);
+                addConsumers(consumers, interval.microjoulesBy(Consumer.Kind.CONTAINER, i), domainId, seconds,
+                        Integer.MAX_VALUE);
+                addConsumers(consumers, interval.microjoulesBy(Consumer.Kind.POD, i), domainId, seconds,
+                        Integer.MAX_VALUE);
             }
             attributionsTaken.incrementAndGet();
-            state.updateAndGet(s -> s.withConsumers(top, seconds));
+            AgentState now = state.updateAndGet(s -> s.withConsumers(consumers, seconds));
+            if (!sinks.isEmpty()) {
+                pending.addAll(AgentSamples.consumerPower(now, System.currentTimeMillis(),
+                        "source", config.serviceLabel()));
+            }
         } catch (RuntimeException e) {
             if (attributionFailures.incrementAndGet() == 1 || LOG.isDebugEnabled()) {
                 LOG.warn("ergometer agent: attribution failed: {}", e.getMessage(), e);
             }
         }
+    }
+
+    /** Adds the {@code limit} biggest consumers with energy in this domain, the biggest first. */
+    private static void addConsumers(List<ConsumerPower> into, Map<Consumer, Long> microjoules, String domainId,
+            double seconds, int limit) {
+        microjoules.entrySet().stream()
+                .filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<Consumer, Long>comparingByValue(Comparator.reverseOrder()))
+                .limit(limit)
+                .forEach(e -> into.add(new ConsumerPower(e.getKey().id(), e.getKey().label(),
+                        e.getKey().kind().name().toLowerCase(Locale.ROOT), domainId, e.getValue() / 1e6,
+                        seconds == 0 ? 0 : e.getValue() / 1e6 / seconds)));
     }
 
     /** Blocks until {@link #close()} has finished (for the foreground {@code erg agent}). */
@@ -311,8 +444,8 @@ public final class Agent implements AutoCloseable {
         sampleNow();
         pushNow();
         List<Thread> flushes = new ArrayList<>();
-        queues.forEach((name, queue) -> flushes.add(Thread.ofPlatform().name("ergometer-flush-" + name)
-                .start(queue::close)));
+        sinks.values().forEach(running -> flushes.add(Thread.ofPlatform()
+                .name("ergometer-flush-" + running.config().name()).start(running.queue()::close)));
         for (Thread flush : flushes) {
             try {
                 flush.join(config.flushTimeout().plusSeconds(2));
@@ -320,7 +453,8 @@ public final class Agent implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        queues.forEach((name, queue) -> LOG.info("ergometer agent: sink {} flushed: {}", name, queue.counts()));
+        sinks.values().forEach(running -> LOG.info("ergometer agent: sink {} flushed: {}", running.config().name(),
+                running.queue().counts()));
         http.stop();
         if (attribution != null) {
             attribution.close();

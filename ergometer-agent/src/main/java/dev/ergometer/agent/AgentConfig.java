@@ -2,20 +2,26 @@ package dev.ergometer.agent;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -24,9 +30,11 @@ import java.util.TreeSet;
  *
  * <p>Settings come from a properties file ({@code KEY=value} lines, {@code #} comments) and from environment
  * variables with the same names, the environment winning, so the seed's {@code .env} works unchanged and a file can
- * hold a machine's defaults. See docs/agent.md for the table.
+ * hold a machine's defaults. See docs/agent.md for the table. Each destination is switched on by its own key
+ * ({@code REMOTE_WRITE_URL}, {@code CSV_FILE}, {@code JSONL_FILE}, {@code MONGODB_URI}, {@code KAFKA_BOOTSTRAP_SERVERS},
+ * {@code OTLP_ENDPOINT}); its other keys become that {@link SinkConfig}'s settings, checked when the sink opens.
  *
- * @param remoteWriteUrl the Prometheus remote-write endpoint, empty to push nowhere ({@code REMOTE_WRITE_URL})
+ * @param sinks the destinations, one per kind, in the order above
  * @param scrapeInterval how often the machine's counters are read ({@code SCRAPE_INTERVAL_S}, default 1 s)
  * @param pushInterval how often a remote-write batch is handed to its queue ({@code PUSH_INTERVAL_S}, default 4 s)
  * @param maxRetryBatches how many batches wait while the receiver fails ({@code MAX_RETRY_BATCHES}, default 5)
@@ -37,9 +45,11 @@ import java.util.TreeSet;
  * @param attribution whether energy is split among processes ({@code ATTRIBUTION}, default true)
  * @param attributionInterval how often energy is attributed ({@code ATTRIBUTION_INTERVAL_S}, default 1 s)
  * @param flushTimeout how long shutdown keeps delivering buffered batches ({@code FLUSH_TIMEOUT_S}, default 10 s)
+ * @param hostName the machine's name in reports: Kafka keys, MongoDB's sensor, OTLP's host.name ({@code HOST_NAME},
+ *     default the local host name)
  */
 public record AgentConfig(
-        Optional<URI> remoteWriteUrl,
+        List<SinkConfig> sinks,
         Duration scrapeInterval,
         Duration pushInterval,
         int maxRetryBatches,
@@ -49,12 +59,16 @@ public record AgentConfig(
         int httpPort,
         boolean attribution,
         Duration attributionInterval,
-        Duration flushTimeout) {
+        Duration flushTimeout,
+        String hostName) {
+
+    /** The keys of the agent itself (not of one sink). */
+    private static final Set<String> AGENT_KEYS = Set.of("SCRAPE_INTERVAL_S", "PUSH_INTERVAL_S",
+            "MAX_RETRY_BATCHES", "SERVICE_LABEL", "LOG_LEVEL", "HTTP_BIND", "HTTP_PORT", "ATTRIBUTION",
+            "ATTRIBUTION_INTERVAL_S", "FLUSH_TIMEOUT_S", "HOST_NAME");
 
     /** Every key the file and the environment may set. */
-    public static final Set<String> KEYS = Set.of("REMOTE_WRITE_URL", "SCRAPE_INTERVAL_S", "PUSH_INTERVAL_S",
-            "MAX_RETRY_BATCHES", "SERVICE_LABEL", "LOG_LEVEL", "HTTP_BIND", "HTTP_PORT", "ATTRIBUTION",
-            "ATTRIBUTION_INTERVAL_S", "FLUSH_TIMEOUT_S");
+    public static final Set<String> KEYS = allKeys();
 
     /** The default HTTP port: the one the OpenTelemetry Prometheus exporter uses, free of Prometheus' own 9090. */
     public static final int DEFAULT_HTTP_PORT = 9464;
@@ -62,8 +76,14 @@ public record AgentConfig(
     private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
     public AgentConfig {
-        Objects.requireNonNull(remoteWriteUrl, "remoteWriteUrl");
-        remoteWriteUrl.ifPresent(AgentConfig::checkUrl);
+        sinks = List.copyOf(Objects.requireNonNull(sinks, "sinks"));
+        Set<SinkConfig.Kind> kinds = new HashSet<>();
+        for (SinkConfig sink : sinks) {
+            if (!kinds.add(sink.kind())) {
+                throw new IllegalArgumentException("two " + sink.name() + " sinks configured; one per kind");
+            }
+        }
+        remoteWriteUrl(sinks).ifPresent(AgentConfig::checkUrl);
         checkPositive("SCRAPE_INTERVAL_S", scrapeInterval);
         checkPositive("PUSH_INTERVAL_S", pushInterval);
         checkPositive("ATTRIBUTION_INTERVAL_S", attributionInterval);
@@ -89,9 +109,12 @@ public record AgentConfig(
         if (httpPort < 0 || httpPort > 65_535) {
             throw new IllegalArgumentException("HTTP_PORT must be in 0..65535 (0 for any free port), got " + httpPort);
         }
+        if (hostName == null || hostName.isBlank()) {
+            throw new IllegalArgumentException("HOST_NAME must not be empty: it names this machine in reports");
+        }
     }
 
-    /** The defaults: no remote-write, 1 s sampling, 4 s pushes, 5 batches, loopback on 9464, attribution every 1 s. */
+    /** The defaults: no sinks, 1 s sampling, 4 s pushes, 5 batches, loopback on 9464, attribution every 1 s. */
     public static AgentConfig defaults() {
         return from(Map.of(), Map.of());
     }
@@ -114,9 +137,29 @@ public record AgentConfig(
                 merged.put(key, value);
             }
         }
-        String url = merged.getOrDefault("REMOTE_WRITE_URL", "").strip();
+        List<SinkConfig> sinks = new ArrayList<>();
+        for (SinkConfig.Kind kind : SinkConfig.Kind.values()) {
+            String switchValue = merged.getOrDefault(kind.switchKey(), "").strip();
+            if (!switchValue.isEmpty()) {
+                Map<String, String> settings = new TreeMap<>();
+                for (String key : kind.keys()) {
+                    String value = merged.get(key);
+                    if (value != null && !value.isBlank()) {
+                        settings.put(key, value.strip());
+                    }
+                }
+                sinks.add(new SinkConfig(kind, settings));
+            } else {
+                for (String key : kind.keys()) {
+                    if (merged.containsKey(key) && !key.equals(kind.switchKey()) && !sharedSinkKey(key)) {
+                        throw new IllegalArgumentException(key + " is set but " + kind.switchKey() + " is not: set "
+                                + kind.switchKey() + " to use the " + kind.label() + " sink, or remove " + key);
+                    }
+                }
+            }
+        }
         return new AgentConfig(
-                url.isEmpty() ? Optional.empty() : Optional.of(uri(url)),
+                sinks,
                 duration(merged, "SCRAPE_INTERVAL_S", "1"),
                 duration(merged, "PUSH_INTERVAL_S", "4"),
                 integer(merged, "MAX_RETRY_BATCHES", "5"),
@@ -126,7 +169,47 @@ public record AgentConfig(
                 integer(merged, "HTTP_PORT", Integer.toString(DEFAULT_HTTP_PORT)),
                 bool(merged, "ATTRIBUTION", "true"),
                 duration(merged, "ATTRIBUTION_INTERVAL_S", "1"),
-                duration(merged, "FLUSH_TIMEOUT_S", "10"));
+                duration(merged, "FLUSH_TIMEOUT_S", "10"),
+                merged.getOrDefault("HOST_NAME", localHostName()).strip());
+    }
+
+    /** The Prometheus remote-write endpoint, when that sink is configured. */
+    public Optional<URI> remoteWriteUrl() {
+        return remoteWriteUrl(sinks);
+    }
+
+    /** The sink of that kind, when configured. */
+    public Optional<SinkConfig> sink(SinkConfig.Kind kind) {
+        return sinks.stream().filter(s -> s.kind() == kind).findFirst();
+    }
+
+    private static Optional<URI> remoteWriteUrl(List<SinkConfig> sinks) {
+        return sinks.stream().filter(s -> s.kind() == SinkConfig.Kind.REMOTE_WRITE).findFirst()
+                .map(s -> uri(s.settings().get("REMOTE_WRITE_URL")));
+    }
+
+    private static boolean sharedSinkKey(String key) {
+        return key.startsWith("FILE_") || key.equals("SINK_TIMEOUT_S");
+    }
+
+    private static Set<String> allKeys() {
+        Set<String> keys = new HashSet<>(AGENT_KEYS);
+        for (SinkConfig.Kind kind : SinkConfig.Kind.values()) {
+            keys.addAll(kind.keys());
+        }
+        return Set.copyOf(keys);
+    }
+
+    private static String localHostName() {
+        String name = System.getenv("HOSTNAME");
+        if (name != null && !name.isBlank()) {
+            return name;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
     }
 
     /** Reads a configuration file ({@code KEY=value} lines, Java properties syntax). */
@@ -149,8 +232,13 @@ public record AgentConfig(
 
     /** The same configuration on another HTTP port (tests use 0 for a free one). */
     public AgentConfig withHttpPort(int port) {
-        return new AgentConfig(remoteWriteUrl, scrapeInterval, pushInterval, maxRetryBatches, serviceLabel, logLevel,
-                httpBind, port, attribution, attributionInterval, flushTimeout);
+        return withHttp(httpBind, port);
+    }
+
+    /** The same configuration serving HTTP on another address and port. */
+    public AgentConfig withHttp(String bind, int port) {
+        return new AgentConfig(sinks, scrapeInterval, pushInterval, maxRetryBatches, serviceLabel, logLevel,
+                bind, port, attribution, attributionInterval, flushTimeout, hostName);
     }
 
     private static URI uri(String value) {
@@ -170,7 +258,7 @@ public record AgentConfig(
         }
     }
 
-    private static Duration duration(Map<String, String> settings, String key, String fallback) {
+    static Duration duration(Map<String, String> settings, String key, String fallback) {
         String value = settings.getOrDefault(key, fallback).strip();
         double secondsValue;
         try {
@@ -184,7 +272,7 @@ public record AgentConfig(
         return Duration.ofNanos(Math.round(secondsValue * 1e9));
     }
 
-    private static int integer(Map<String, String> settings, String key, String fallback) {
+    static int integer(Map<String, String> settings, String key, String fallback) {
         String value = settings.getOrDefault(key, fallback).strip();
         try {
             return Integer.parseInt(value);
@@ -193,7 +281,7 @@ public record AgentConfig(
         }
     }
 
-    private static boolean bool(Map<String, String> settings, String key, String fallback) {
+    static boolean bool(Map<String, String> settings, String key, String fallback) {
         String value = settings.getOrDefault(key, fallback).strip().toLowerCase(Locale.ROOT);
         return switch (value) {
             case "true", "on", "yes", "1" -> true;

@@ -1,7 +1,5 @@
 package dev.ergometer.agent;
 
-import dev.ergometer.agent.AgentState.ConsumerPower;
-import dev.ergometer.agent.AgentState.DomainReading;
 import dev.ergometer.prometheus.MetricFamily;
 import dev.ergometer.sink.Sample;
 import dev.ergometer.sink.SinkQueueCounts;
@@ -18,19 +16,9 @@ final class AgentMetrics {
     static List<MetricFamily> of(Agent agent) {
         AgentState state = agent.state();
         long now = System.currentTimeMillis();
-        List<Sample> energy = new ArrayList<>();
-        List<Sample> power = new ArrayList<>();
-        for (DomainReading reading : state.domains()) {
-            String socket = reading.socket().isPresent() ? Integer.toString(reading.socket().getAsInt()) : "";
-            energy.add(Sample.of("ergometer_energy_joules_total", reading.energyJoules(), now,
-                    "domain", reading.domain().id(), "socket", socket));
-            power.add(Sample.of("ergometer_power_watts", reading.powerWatts(), now, "domain", reading.domain().id()));
-        }
-        List<Sample> consumers = new ArrayList<>();
-        for (ConsumerPower consumer : state.consumers()) {
-            consumers.add(Sample.of("ergometer_consumer_power_watts", consumer.powerWatts(), now,
-                    "consumer", consumer.consumerLabel(), "kind", consumer.kind(), "domain", consumer.domainId()));
-        }
+        List<Sample> energy = AgentSamples.energy(state, now);
+        List<Sample> power = AgentSamples.power(state, now);
+        List<Sample> consumers = AgentSamples.consumerPower(state, now);
         List<Sample> sent = new ArrayList<>();
         List<Sample> retried = new ArrayList<>();
         List<Sample> dropped = new ArrayList<>();
@@ -50,8 +38,8 @@ final class AgentMetrics {
                 MetricFamily.gauge("ergometer_power_watts", "watts",
                         "Average power per domain over the latest sample interval.", power),
                 MetricFamily.gauge("ergometer_consumer_power_watts", "watts",
-                        "Average power of the top " + Agent.TOP_CONSUMERS
-                                + " processes per domain over the latest attributed interval.", consumers),
+                        "Average power per domain over the latest attributed interval of the top "
+                                + Agent.TOP_CONSUMERS + " processes, every container and every pod.", consumers),
                 MetricFamily.gauge("ergometer_source_info", "",
                         "The energy source; estimated=true when its numbers come from a model.",
                         List.of(Sample.of("ergometer_source_info", 1, now, "source", state.source(),

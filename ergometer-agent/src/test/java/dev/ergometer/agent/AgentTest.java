@@ -84,6 +84,15 @@ class AgentTest {
         return Double.parseDouble(m.group(1));
     }
 
+    /** A process's package power in /metrics, found by its name label. */
+    private static double consumerWatts(String metrics, String name) {
+        Matcher m = Pattern.compile("(?m)^ergometer_consumer_power_watts\\{consumer=\"process/\\d+@\\d+\","
+                + "domain=\"package_0\",estimated=\"false\",kind=\"process\",name=\"" + Pattern.quote(name)
+                + "\"\\} (\\S+)$").matcher(metrics);
+        assertThat(m.find()).as("consumer %s in\n%s", name, metrics).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
     /** A receiver that records each push's headers and answers 204, or never answers when {@code hang}. */
     private URI startReceiver(boolean hang) throws Exception {
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -119,11 +128,12 @@ class AgentTest {
 
             assertThat(second.headers().firstValue("Content-Type")).hasValueSatisfying(
                     t -> assertThat(t).startsWith("text/plain; version=0.0.4"));
-            String series = "ergometer_energy_joules_total{domain=\"package_0\",socket=\"0\"}";
+            String series = "ergometer_energy_joules_total{domain=\"package_0\",estimated=\"false\",socket=\"0\"}";
             double before = value(first, series);
             double after = value(second.body(), series);
             assertThat(after - before).isCloseTo(4.0, within(1.5));
-            assertThat(value(second.body(), "ergometer_power_watts{domain=\"package_0\"}")).isCloseTo(10, within(2.0));
+            assertThat(value(second.body(), "ergometer_power_watts{domain=\"package_0\",estimated=\"false\",socket=\"0\"}"))
+                    .isCloseTo(10, within(2.0));
             assertThat(value(second.body(), "ergometer_agent_samples_total"))
                     .isGreaterThan(value(first, "ergometer_agent_samples_total"));
             assertThat(second.body()).contains(
@@ -202,8 +212,8 @@ class AgentTest {
 
         assertThat(received).hasSize(1);
         long samples = agent.samplesTaken();
-        // Each sample gives one counter and one seed-compatible series for the one domain.
-        assertThat(agent.sinkCounts().get("remote-write").sentSamples()).isEqualTo(2 * samples);
+        // Each sample gives a counter, a power gauge and a seed-compatible series for the one domain.
+        assertThat(agent.sinkCounts().get("remote-write").sentSamples()).isEqualTo(3 * samples);
         assertThat(agent.sinkCounts().get("remote-write").droppedSamples()).isZero();
     }
 
@@ -224,10 +234,8 @@ class AgentTest {
             }
             String metrics = get(agent, "/metrics", null).body();
 
-            double heavy = value(metrics,
-                    "ergometer_consumer_power_watts{consumer=\"heavy (pid 200)\",domain=\"package_0\",kind=\"process\"}");
-            double light = value(metrics,
-                    "ergometer_consumer_power_watts{consumer=\"light (pid 100)\",domain=\"package_0\",kind=\"process\"}");
+            double heavy = consumerWatts(metrics, "heavy (pid 200)");
+            double light = consumerWatts(metrics, "light (pid 100)");
             assertThat(heavy).isCloseTo(10 * 0.5 * 0.75, within(1.0));
             assertThat(heavy / light).isCloseTo(3.0, within(0.01));
             assertThat(get(agent, "/api/v1/consumers", null).body()).contains("\"label\":\"heavy (pid 200)\"");

@@ -1,10 +1,8 @@
 package dev.ergometer.cli;
 
-import dev.ergometer.agent.Agent;
-import dev.ergometer.agent.AgentConfig;
+import dev.ergometer.agent.AgentMain;
 import dev.ergometer.source.EnergySource;
 import dev.ergometer.source.EnergySources;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -13,11 +11,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
-import sun.misc.Signal;
 
 /**
  * {@code erg agent}: runs the monitoring agent in the foreground until SIGTERM or Ctrl-C, which flush every sink
- * queue (until {@code FLUSH_TIMEOUT_S}) and exit 0.
+ * queue (until {@code FLUSH_TIMEOUT_S}) and exit 0; SIGHUP reloads the configuration.
+ *
+ * <p>Only {@link AgentMain} is named here, and only inside a method body: the launcher puts the agent's jars (Jetty,
+ * the sinks' clients) on the class path for {@code erg agent} alone, so no signature of this class may mention them.
  */
 @Command(name = "agent",
         description = "Run the monitoring agent in the foreground: sample energy, serve /metrics, /health and"
@@ -43,36 +43,9 @@ final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AgentConfig settings = AgentConfig.from(config == null ? Map.of() : AgentConfig.readFile(config),
-                environment);
         EnergySources.Selection selection = kernel.openSource();
         try (EnergySource source = selection.source()) {
-            Agent agent = Agent.start(settings, source, kernel.paths());
-            Thread hook = Thread.ofPlatform().name("ergometer-agent-shutdown").unstarted(agent::close);
-            Runtime.getRuntime().addShutdownHook(hook);
-            stopOn("TERM", agent);
-            stopOn("INT", agent);
-            PrintWriter err = spec.commandLine().getErr();
-            err.println("erg agent: " + source.name() + (source.estimated() ? " (estimated)" : "")
-                    + ", metrics at http://" + settings.httpBind() + ":" + agent.httpPort() + "/metrics"
-                    + settings.remoteWriteUrl().map(u -> ", pushing to " + u).orElse(""));
-            err.flush();
-            agent.awaitStop();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is already exiting; the hook has closed the agent
-            }
-            return 0;
-        }
-    }
-
-    /** On the signal, closes the agent (flushing the sinks) so that {@link #call()} returns 0. */
-    private static void stopOn(String signal, Agent agent) {
-        try {
-            Signal.handle(new Signal(signal), s -> Thread.ofPlatform().name("ergometer-agent-stop").start(agent::close));
-        } catch (IllegalArgumentException unavailable) {
-            // the JVM runs with -Xrs or the signal is reserved: the shutdown hook still flushes
+            return AgentMain.run(config, environment, source, kernel.paths(), spec.commandLine().getErr());
         }
     }
 }

@@ -83,6 +83,21 @@ public final class SinkQueue implements AutoCloseable {
         return queue;
     }
 
+    /** The sink's name, as given to {@link #start}. */
+    public String name() {
+        return name;
+    }
+
+    /** How many batches may wait while the sink fails. */
+    public int capacityBatches() {
+        return capacityBatches;
+    }
+
+    /** How long {@link #close()} keeps delivering what is buffered. */
+    public Duration flushTimeout() {
+        return flushTimeout;
+    }
+
     /** Hands a batch to the queue without waiting; when the buffer is full the oldest waiting batch is dropped. */
     public void offer(Batch batch) {
         Objects.requireNonNull(batch, "batch");
