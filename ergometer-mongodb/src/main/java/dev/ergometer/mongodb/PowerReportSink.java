@@ -94,7 +94,8 @@ public final class PowerReportSink implements Sink {
                 : connection.getSocketTimeout() != null ? connection.getSocketTimeout() : DEFAULT_SOCKET_TIMEOUT_MILLIS;
         long connectTimeoutMillis = connection.getConnectTimeout() != null
                 ? connection.getConnectTimeout()
-                : serverSelectionTimeoutMillis > 0 ? serverSelectionTimeoutMillis : DEFAULT_SERVER_SELECTION_TIMEOUT_MILLIS;
+                : serverSelectionTimeoutMillis > 0
+                        ? serverSelectionTimeoutMillis : DEFAULT_SERVER_SELECTION_TIMEOUT_MILLIS;
         this.client = MongoClients.create(MongoClientSettings.builder()
                 .applyConnectionString(connection)
                 .retryWrites(false)
@@ -111,7 +112,8 @@ public final class PowerReportSink implements Sink {
      * A builder of a sink writing to {@code collectionName} of {@code databaseName} on the server(s) of
      * {@code connectionString}, as sensor {@code <host name>} unless {@link Builder#sensor} says otherwise.
      *
-     * @param connectionString MongoDB's connection string, e.g. {@code mongodb://user:pass@mongo:27017/?authSource=admin}
+     * @param connectionString MongoDB's connection string, e.g.
+     *     {@code mongodb://user:pass@mongo:27017/?authSource=admin}
      */
     public static Builder builder(String connectionString, String databaseName, String collectionName) {
         return new Builder(connectionString, databaseName, collectionName);

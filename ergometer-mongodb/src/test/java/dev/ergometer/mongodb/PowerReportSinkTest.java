@@ -328,7 +328,8 @@ class PowerReportSinkTest {
 
     @Test
     void nonPositiveTimeoutIsRefused() {
-        assertThatThrownBy(() -> PowerReportSink.builder(uri, "powerapi", "power").serverSelectionTimeout(Duration.ZERO))
+        assertThatThrownBy(() -> PowerReportSink.builder(uri, "powerapi", "power")
+                        .serverSelectionTimeout(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("server selection timeout must be between 1 ms");
     }
