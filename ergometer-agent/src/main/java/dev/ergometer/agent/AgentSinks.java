@@ -1,5 +1,6 @@
 package dev.ergometer.agent;
 
+import dev.ergometer.mongodb.PowerReportSink;
 import dev.ergometer.prometheus.RemoteWriteSink;
 import dev.ergometer.sink.Sink;
 import java.net.URI;
@@ -26,6 +27,12 @@ final class AgentSinks {
         return switch (config.kind()) {
             case REMOTE_WRITE -> RemoteWriteSink.to(URI.create(config.settings().get("REMOTE_WRITE_URL")),
                     timeout(config));
+            case MONGODB -> PowerReportSink.builder(config.settings().get("MONGODB_URI"),
+                            config.setting("MONGODB_DATABASE", "ergometer"),
+                            config.setting("MONGODB_COLLECTION", "power_reports"))
+                    .sensor(agent.hostName())
+                    .socketTimeout(timeout(config))
+                    .build();
         };
     }
 

@@ -17,7 +17,9 @@ public record SinkConfig(Kind kind, Map<String, String> settings) {
 
     /** The sinks the agent can feed, each switched on by its first key. */
     public enum Kind {
-        REMOTE_WRITE("remote-write", "Prometheus remote-write", List.of("REMOTE_WRITE_URL", "SINK_TIMEOUT_S"));
+        REMOTE_WRITE("remote-write", "Prometheus remote-write", List.of("REMOTE_WRITE_URL", "SINK_TIMEOUT_S")),
+        MONGODB("mongodb", "MongoDB PowerReport",
+                List.of("MONGODB_URI", "MONGODB_DATABASE", "MONGODB_COLLECTION", "SINK_TIMEOUT_S"));
 
         private final String id;
         private final String label;
