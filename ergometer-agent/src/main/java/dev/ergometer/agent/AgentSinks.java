@@ -1,6 +1,8 @@
 package dev.ergometer.agent;
 
 import dev.ergometer.mongodb.PowerReportSink;
+import dev.ergometer.otlp.OtlpSettings;
+import dev.ergometer.otlp.OtlpSink;
 import dev.ergometer.prometheus.RemoteWriteSink;
 import dev.ergometer.sink.Sink;
 import java.net.URI;
@@ -14,6 +16,14 @@ final class AgentSinks {
 
     /** How long one attempt of a network sink may take, unless {@code SINK_TIMEOUT_S} says otherwise. */
     static final String DEFAULT_TIMEOUT_S = "10";
+
+    /**
+     * The OpenTelemetry exporter's own logger: it logs every failed export with a stack trace through
+     * java.util.logging, while the agent's sink queue already reports failures once, with the retry; held here so the
+     * level set on it is not lost with a collected logger.
+     */
+    private static final java.util.logging.Logger OTEL_EXPORTER_LOG =
+            java.util.logging.Logger.getLogger("io.opentelemetry.exporter");
 
     private AgentSinks() {
     }
@@ -33,7 +43,31 @@ final class AgentSinks {
                     .sensor(agent.hostName())
                     .socketTimeout(timeout(config))
                     .build();
+            case OTLP -> {
+                OTEL_EXPORTER_LOG.setLevel(java.util.logging.Level.OFF);
+                yield new OtlpSink(otlpSettings(config, agent));
+            }
         };
+    }
+
+    /** OTLP's settings: the endpoint, {@code OTLP_HEADERS} as {@code name=value,name=value}, the host's name. */
+    private static OtlpSettings otlpSettings(SinkConfig config, AgentConfig agent) {
+        OtlpSettings settings = OtlpSettings.to(config.settings().get("OTLP_ENDPOINT"))
+                .withTimeout(timeout(config))
+                .withResourceAttribute("host.name", agent.hostName())
+                .withResourceAttribute("service.name", agent.serviceLabel());
+        for (String header : config.setting("OTLP_HEADERS", "").split(",")) {
+            if (header.isBlank()) {
+                continue;
+            }
+            int equals = header.indexOf('=');
+            if (equals <= 0) {
+                throw new IllegalArgumentException("OTLP_HEADERS entry '" + header.strip() + "' is not name=value; "
+                        + "write the headers as name=value,name=value (e.g. Authorization=Bearer abc)");
+            }
+            settings = settings.withHeader(header.substring(0, equals).strip(), header.substring(equals + 1).strip());
+        }
+        return settings;
     }
 
     private static Duration timeout(SinkConfig config) {

@@ -19,7 +19,8 @@ public record SinkConfig(Kind kind, Map<String, String> settings) {
     public enum Kind {
         REMOTE_WRITE("remote-write", "Prometheus remote-write", List.of("REMOTE_WRITE_URL", "SINK_TIMEOUT_S")),
         MONGODB("mongodb", "MongoDB PowerReport",
-                List.of("MONGODB_URI", "MONGODB_DATABASE", "MONGODB_COLLECTION", "SINK_TIMEOUT_S"));
+                List.of("MONGODB_URI", "MONGODB_DATABASE", "MONGODB_COLLECTION", "SINK_TIMEOUT_S")),
+        OTLP("otlp", "OTLP metrics", List.of("OTLP_ENDPOINT", "OTLP_HEADERS", "SINK_TIMEOUT_S"));
 
         private final String id;
         private final String label;
