@@ -73,48 +73,75 @@ class RealPrometheusTest {
     }
 
     /**
-     * The issue's outage case, shortened to a 3 s outage so the suite stays fast: the retry budget (100 ms doubling
-     * to 1 s, 20 attempts, about 16 s) outlasts it; the buffer holds 2 batches, so of the 5 batches offered while
-     * Prometheus is down the one being retried and the 2 newest arrive, and the 2 pushed out are counted dropped.
+     * The issue's outage case, at the agent's own pace: a batch of 3 samples every second, Prometheus stopped for 30 s
+     * and started again, Prometheus' default backoff (about 12 s of retries per batch) and a buffer of 5 batches.
+     * Every batch either arrives whole and exactly once or is counted as dropped: nothing is lost silently and nothing
+     * is counted twice. The batches from before the outage and the 5 newest (still buffered when Prometheus returns)
+     * arrive; the outage outlasts the retry budget, so some batches in between are dropped.
      */
     @Test
-    void aShortOutageLosesNothingWithinTheRetryBudgetAndCountsWhatItDrops(@TempDir Path folder) throws Exception {
-        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), 2, 0.2, 20);
+    void thirtySecondOutageDeliversEverySampleWithinTheBudgetExactlyOnceAndCountsTheRest(@TempDir Path folder)
+            throws Exception {
+        int buffered = 5;
+        long start = System.currentTimeMillis() - 60_000;
+        List<Batch> offered = new ArrayList<>();
         try (PrometheusServer prometheus = PrometheusServer.start(folder);
-             SinkQueue queue = SinkQueue.start("remote-write", RemoteWriteSink.to(prometheus.remoteWriteUri()), 2,
-                     backoff, Duration.ofSeconds(10))) {
-            queue.offer(batch(1));
-            assertThat(queue.awaitIdle(Duration.ofSeconds(10))).isTrue();
+             SinkQueue queue = SinkQueue.start("remote-write", RemoteWriteSink.to(prometheus.remoteWriteUri()),
+                     buffered, Backoff.prometheusDefault(), Duration.ofSeconds(10))) {
+            for (int id = 0; id < 3; id++) {
+                offered.add(outageBatch(id, start));
+                queue.offer(offered.getLast());
+            }
+            assertThat(queue.awaitIdle(Duration.ofSeconds(10))).as(prometheus.log()).isTrue();
 
             prometheus.stopProcess();
-            queue.offer(batch(2));
-            while (queue.counts().retriedSamples() == 0) {
-                Thread.sleep(10);   // batch 2 is being retried
+            long outageEnd = System.nanoTime() + 30_000_000_000L;
+            for (int id = 3; System.nanoTime() < outageEnd; id++) {
+                offered.add(outageBatch(id, start));
+                queue.offer(offered.getLast());
+                Thread.sleep(1_000);
             }
-            for (int id = 3; id <= 6; id++) {
-                queue.offer(batch(id));
-            }
-            Thread.sleep(3000);
             prometheus.startProcess();
-            assertThat(queue.awaitIdle(Duration.ofSeconds(30))).as(prometheus.log()).isTrue();
+            assertThat(queue.awaitIdle(Duration.ofSeconds(60))).as(prometheus.log()).isTrue();
 
-            List<Point> expected = new ArrayList<>();
-            for (int id : new int[] {1, 2, 5, 6}) {
-                for (Sample sample : batch(id).samples()) {
-                    expected.add(new Point(sample.timestampMillis(), sample.value()));
+            List<Point> stored = prometheus.rawSamples("ergometer_outage_test");
+            Map<Long, Double> byTimestamp = new LinkedHashMap<>();
+            for (Point point : stored) {
+                assertThat(byTimestamp.put(point.timestampMillis(), point.value()))
+                        .as("sample at %d stored once", point.timestampMillis()).isNull();
+            }
+            List<Integer> arrived = new ArrayList<>();
+            for (int id = 0; id < offered.size(); id++) {
+                int present = 0;
+                for (Sample sample : offered.get(id).samples()) {
+                    Double value = byTimestamp.get(sample.timestampMillis());
+                    if (value != null) {
+                        assertThat(value).isEqualTo(sample.value());
+                        present++;
+                    }
+                }
+                assertThat(present).as("batch %d arrives whole or not at all", id).isIn(0, 3);
+                if (present == 3) {
+                    arrived.add(id);
                 }
             }
-            assertThat(prometheus.rawSamples("ergometer_outage_test")).containsExactlyElementsOf(expected);
-            assertThat(queue.counts().sentSamples()).isEqualTo(4 * 3);
-            assertThat(queue.counts().droppedSamples()).isEqualTo(2 * 3);
+            int total = offered.size();
+            assertThat(arrived).as("the batches before the outage").contains(0, 1, 2);
+            for (int id = total - buffered; id < total; id++) {
+                assertThat(arrived).as("the %d newest batches, buffered when Prometheus came back", buffered)
+                        .contains(id);
+            }
+            assertThat(queue.counts().sentSamples()).isEqualTo(3L * arrived.size()).isEqualTo(stored.size());
+            assertThat(queue.counts().droppedSamples()).as("what did not arrive is counted")
+                    .isEqualTo(3L * (total - arrived.size())).isPositive();
             assertThat(queue.counts().retriedSamples()).isPositive();
         }
     }
 
-    private static Batch batch(int id) {
+    private static Batch outageBatch(int id, long startMillis) {
         List<Sample> samples = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            samples.add(Sample.of("ergometer_outage_test", id * 10 + i, BASE_MILLIS + id * 10_000L + i * 1000L));
+            samples.add(Sample.of("ergometer_outage_test", id * 10 + i, startMillis + id * 1000L + i * 100L));
         }
         return new Batch(samples);
     }
