@@ -74,14 +74,25 @@ public final class JsonWriter {
             return nullValue();
         }
         beforeValue();
-        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
-            out.append((long) value);
-        } else {
-            // The shortest decimal that reads back as the same double, without an exponent: 1700000001.5, not
-            // 1.7000000015E9.
-            out.append(java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString());
-        }
+        out.append(plainDecimal(value));
         return this;
+    }
+
+    /**
+     * A finite double as the shortest plain decimal that reads back as the same double, never with an exponent:
+     * {@code 1700000001.5}, not {@code 1.7000000015E9}; whole numbers below 10^15 without a fraction ({@code 12}).
+     * The number form of every JSON value this writer writes, shared with the CSV file sink.
+     *
+     * @throws IllegalArgumentException for NaN and infinities, which have no decimal form
+     */
+    public static String plainDecimal(double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException(value + " has no decimal form");
+        }
+        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+            return Long.toString((long) value);
+        }
+        return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 
     public JsonWriter value(long value) {
