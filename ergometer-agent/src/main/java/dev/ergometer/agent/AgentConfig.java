@@ -272,6 +272,19 @@ public record AgentConfig(
         return Duration.ofNanos(Math.round(secondsValue * 1e9));
     }
 
+    /** A setting that must be a positive number, as written. */
+    static String number(Map<String, String> settings, String key, String fallback) {
+        String value = settings.getOrDefault(key, fallback).strip();
+        try {
+            if (Double.parseDouble(value) > 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the message
+        }
+        throw new IllegalArgumentException(key + " '" + value + "' must be a positive number");
+    }
+
     static int integer(Map<String, String> settings, String key, String fallback) {
         String value = settings.getOrDefault(key, fallback).strip();
         try {

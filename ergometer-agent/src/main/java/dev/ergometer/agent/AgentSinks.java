@@ -5,8 +5,14 @@ import dev.ergometer.otlp.OtlpSettings;
 import dev.ergometer.otlp.OtlpSink;
 import dev.ergometer.prometheus.RemoteWriteSink;
 import dev.ergometer.sink.Sink;
+import dev.ergometer.sink.file.CsvFileSink;
+import dev.ergometer.sink.file.FileSinkSettings;
+import dev.ergometer.sink.file.JsonLinesFileSink;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Opens the {@link Sink} a {@link SinkConfig} describes: the one place that knows which class writes to which
@@ -37,6 +43,8 @@ final class AgentSinks {
         return switch (config.kind()) {
             case REMOTE_WRITE -> RemoteWriteSink.to(URI.create(config.settings().get("REMOTE_WRITE_URL")),
                     timeout(config));
+            case CSV -> openFile(config, "CSV_FILE", CsvFileSink::open);
+            case JSONL -> openFile(config, "JSONL_FILE", JsonLinesFileSink::open);
             case MONGODB -> PowerReportSink.builder(config.settings().get("MONGODB_URI"),
                             config.setting("MONGODB_DATABASE", "ergometer"),
                             config.setting("MONGODB_COLLECTION", "power_reports"))
@@ -48,6 +56,28 @@ final class AgentSinks {
                 yield new OtlpSink(otlpSettings(config, agent));
             }
         };
+    }
+
+    /** Opens a file sink; the file settings are shared by CSV and JSON Lines. */
+    private interface FileOpener {
+        Sink open(FileSinkSettings settings) throws IOException;
+    }
+
+    private static Sink openFile(SinkConfig config, String pathKey, FileOpener opener) {
+        Map<String, String> settings = config.settings();
+        double maxMegabytes = Double.parseDouble(AgentConfig.number(settings, "FILE_MAX_MB", "64"));
+        FileSinkSettings file = FileSinkSettings.of(Path.of(settings.get(pathKey)))
+                .withMaxBytes((long) (maxMegabytes * 1024 * 1024))
+                .withKeep(AgentConfig.integer(settings, "FILE_KEEP", Integer.toString(FileSinkSettings.DEFAULT_KEEP)))
+                .withFsync(AgentConfig.bool(settings, "FILE_FSYNC", "false"));
+        if (settings.containsKey("FILE_MAX_AGE_S")) {
+            file = file.withMaxAge(AgentConfig.duration(settings, "FILE_MAX_AGE_S", "0"));
+        }
+        try {
+            return opener.open(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(pathKey + ": " + e.getMessage(), e);
+        }
     }
 
     /** OTLP's settings: the endpoint, {@code OTLP_HEADERS} as {@code name=value,name=value}, the host's name. */

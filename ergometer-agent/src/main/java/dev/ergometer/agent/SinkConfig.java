@@ -18,6 +18,9 @@ public record SinkConfig(Kind kind, Map<String, String> settings) {
     /** The sinks the agent can feed, each switched on by its first key. */
     public enum Kind {
         REMOTE_WRITE("remote-write", "Prometheus remote-write", List.of("REMOTE_WRITE_URL", "SINK_TIMEOUT_S")),
+        CSV("csv", "CSV file", List.of("CSV_FILE", "FILE_MAX_MB", "FILE_MAX_AGE_S", "FILE_KEEP", "FILE_FSYNC")),
+        JSONL("jsonl", "JSON Lines file",
+                List.of("JSONL_FILE", "FILE_MAX_MB", "FILE_MAX_AGE_S", "FILE_KEEP", "FILE_FSYNC")),
         MONGODB("mongodb", "MongoDB PowerReport",
                 List.of("MONGODB_URI", "MONGODB_DATABASE", "MONGODB_COLLECTION", "SINK_TIMEOUT_S")),
         OTLP("otlp", "OTLP metrics", List.of("OTLP_ENDPOINT", "OTLP_HEADERS", "SINK_TIMEOUT_S"));
