@@ -5,10 +5,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies {@code LOG_LEVEL} to the agent's logging: logback's root logger, with Jetty and Javalin held at WARN unless
+ * Applies {@code LOG_LEVEL} to the agent's logging: logback's root logger, with Jetty, Javalin and the Kafka and
+ * MongoDB clients held at WARN unless
  * DEBUG or TRACE is asked for (their start-up INFO lines say nothing about energy).
  */
 final class AgentLogging {
+
+    /** The libraries whose INFO lines say nothing about energy. */
+    private static final String[] LIBRARIES = {"org.eclipse.jetty", "io.javalin", "org.apache.kafka",
+        "org.mongodb.driver"};
 
     private AgentLogging() {
     }
@@ -20,7 +25,7 @@ final class AgentLogging {
             root.setLevel(wanted);
             Level libraries = wanted.isGreaterOrEqual(Level.INFO) && !wanted.isGreaterOrEqual(Level.WARN)
                     ? Level.WARN : wanted;
-            for (String name : new String[] {"org.eclipse.jetty", "io.javalin"}) {
+            for (String name : LIBRARIES) {
                 ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(name)).setLevel(libraries);
             }
         }

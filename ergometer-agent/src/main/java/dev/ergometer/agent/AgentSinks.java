@@ -1,5 +1,7 @@
 package dev.ergometer.agent;
 
+import dev.ergometer.kafka.KafkaSink;
+import dev.ergometer.kafka.KafkaSinkSettings;
 import dev.ergometer.mongodb.PowerReportSink;
 import dev.ergometer.otlp.OtlpSettings;
 import dev.ergometer.otlp.OtlpSink;
@@ -51,6 +53,10 @@ final class AgentSinks {
                     .sensor(agent.hostName())
                     .socketTimeout(timeout(config))
                     .build();
+            case KAFKA -> new KafkaSink(KafkaSinkSettings.of(config.settings().get("KAFKA_BOOTSTRAP_SERVERS"),
+                            config.setting("KAFKA_TOPIC", "ergometer"))
+                    .withKey(agent.hostName())
+                    .withTimeout(timeout(config)));
             case OTLP -> {
                 OTEL_EXPORTER_LOG.setLevel(java.util.logging.Level.OFF);
                 yield new OtlpSink(otlpSettings(config, agent));

@@ -23,6 +23,7 @@ public record SinkConfig(Kind kind, Map<String, String> settings) {
                 List.of("JSONL_FILE", "FILE_MAX_MB", "FILE_MAX_AGE_S", "FILE_KEEP", "FILE_FSYNC")),
         MONGODB("mongodb", "MongoDB PowerReport",
                 List.of("MONGODB_URI", "MONGODB_DATABASE", "MONGODB_COLLECTION", "SINK_TIMEOUT_S")),
+        KAFKA("kafka", "Kafka", List.of("KAFKA_BOOTSTRAP_SERVERS", "KAFKA_TOPIC", "SINK_TIMEOUT_S")),
         OTLP("otlp", "OTLP metrics", List.of("OTLP_ENDPOINT", "OTLP_HEADERS", "SINK_TIMEOUT_S"));
 
         private final String id;
