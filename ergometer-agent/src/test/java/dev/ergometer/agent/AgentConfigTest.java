@@ -77,4 +77,34 @@ class AgentConfigTest {
         assertThatThrownBy(() -> AgentConfig.readFile(dir.resolve("nope.properties")))
                 .hasMessageContaining("nope.properties does not exist");
     }
+
+    @Test
+    void eachSinkIsSwitchedOnByItsFirstKeyAndKeepsItsOwnSettings() {
+        AgentConfig config = AgentConfig.from(Map.of("CSV_FILE", "/var/log/ergometer/energy.csv", "FILE_KEEP", "3"),
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092", "KAFKA_TOPIC", "energy", "HOST_NAME", "node-1"));
+
+        assertThat(config.sinks()).extracting(SinkConfig::name).containsExactly("csv", "kafka");
+        assertThat(config.sink(SinkConfig.Kind.CSV).orElseThrow().settings())
+                .containsEntry("CSV_FILE", "/var/log/ergometer/energy.csv").containsEntry("FILE_KEEP", "3");
+        assertThat(config.sink(SinkConfig.Kind.KAFKA).orElseThrow().settings())
+                .containsOnlyKeys("KAFKA_BOOTSTRAP_SERVERS", "KAFKA_TOPIC");
+        assertThat(config.hostName()).isEqualTo("node-1");
+        assertThat(config.remoteWriteUrl()).isEmpty();
+    }
+
+    @Test
+    void anOptionalSinkKeyWithoutItsSwitchIsRefused() {
+        assertThatThrownBy(() -> AgentConfig.from(Map.of("KAFKA_TOPIC", "energy"), Map.of()))
+                .hasMessageContaining("KAFKA_TOPIC is set but KAFKA_BOOTSTRAP_SERVERS is not");
+        assertThatThrownBy(() -> AgentConfig.from(Map.of(), Map.of("MONGODB_COLLECTION", "reports")))
+                .hasMessageContaining("set MONGODB_URI to use the MongoDB PowerReport sink");
+    }
+
+    @Test
+    void sameSettingsMakeEqualSinkConfigsSoAReloadKeepsTheirQueues() {
+        Map<String, String> file = Map.of("JSONL_FILE", "/tmp/a.jsonl", "SCRAPE_INTERVAL_S", "1");
+        Map<String, String> changedInterval = Map.of("JSONL_FILE", "/tmp/a.jsonl", "SCRAPE_INTERVAL_S", "2");
+        assertThat(AgentConfig.from(file, Map.of()).sinks()).isEqualTo(AgentConfig.from(changedInterval, Map.of())
+                .sinks());
+    }
 }

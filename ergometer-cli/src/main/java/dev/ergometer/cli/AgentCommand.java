@@ -20,11 +20,13 @@ import picocli.CommandLine.Model.CommandSpec;
  * the sinks' clients) on the class path for {@code erg agent} alone, so no signature of this class may mention them.
  */
 @Command(name = "agent",
-        description = "Run the monitoring agent in the foreground: sample energy, serve /metrics, /health and"
-                + " /api/v1 over HTTP, and push to Prometheus remote-write when REMOTE_WRITE_URL is set."
-                + " Settings come from --config and from the environment (REMOTE_WRITE_URL, SCRAPE_INTERVAL_S,"
+        description = "Run the monitoring agent in the foreground: sample energy, attribute it to processes,"
+                + " containers and pods, serve /metrics, /health and /api/v1 over HTTP, and write to the configured"
+                + " sinks (REMOTE_WRITE_URL, CSV_FILE, JSONL_FILE, MONGODB_URI, KAFKA_BOOTSTRAP_SERVERS,"
+                + " OTLP_ENDPOINT). Settings come from --config and from the environment (SCRAPE_INTERVAL_S,"
                 + " PUSH_INTERVAL_S, MAX_RETRY_BATCHES, SERVICE_LABEL, LOG_LEVEL, HTTP_BIND, HTTP_PORT, ATTRIBUTION,"
-                + " ATTRIBUTION_INTERVAL_S, FLUSH_TIMEOUT_S), the environment winning. See docs/agent.md.",
+                + " ATTRIBUTION_INTERVAL_S, FLUSH_TIMEOUT_S, HOST_NAME, ...), the environment winning. SIGHUP reloads"
+                + " them; SIGTERM flushes every sink and exits 0. See docs/agent.md.",
         mixinStandardHelpOptions = true)
 final class AgentCommand implements Callable<Integer> {
 
