@@ -181,6 +181,14 @@ public sealed interface Consumer permits Consumer.Host, Consumer.Process, Consum
             return new Container(runtime, id, newName);
         }
 
+        /**
+         * The container's full id as its runtime gives it (64 hexadecimal digits); {@link #id()} is Ergometer's
+         * consumer id, {@code container/<runtime>/<id>}.
+         */
+        public String containerId() {
+            return id;
+        }
+
         /** The first 12 digits of the id, as {@code docker ps} shows it. */
         public String shortId() {
             return id.substring(0, 12);

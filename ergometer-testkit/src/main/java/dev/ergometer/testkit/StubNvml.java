@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -66,6 +67,32 @@ public final class StubNvml {
             script.append(device.script());
         }
         return withScript(script.toString(), dir);
+    }
+
+    /**
+     * Adds a per-process utilisation sample to device {@code deviceIndex} of a library made by {@link #withScript}
+     * or {@link #withDevices}: {@code nvmlDeviceGetProcessUtilization} returns it from its next call on (when its
+     * timestamp is newer than the caller's last seen one), as a driver does when a new sample period ends.
+     */
+    public static void addProcessSample(Path library, int deviceIndex, int pid, long timestampMicros, int smPercent) {
+        appendLive(library, deviceIndex + " sample " + pid + " " + timestampMicros + " " + smPercent + " 0 0 0");
+    }
+
+    /**
+     * Adds a device GPU utilisation sample (percent of the sample period a kernel ran) to device {@code deviceIndex}:
+     * {@code nvmlDeviceGetSamples(NVML_GPU_UTILIZATION_SAMPLES)} returns it from its next call on.
+     */
+    public static void addUtilizationSample(Path library, int deviceIndex, long timestampMicros, int percent) {
+        appendLive(library, deviceIndex + " util_sample " + timestampMicros + " " + percent);
+    }
+
+    private static void appendLive(Path library, String line) {
+        Path live = library.resolveSibling(library.getFileName() + ".live");
+        try {
+            Files.writeString(live, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append a sample to " + live, e);
+        }
     }
 
     /** The compiled stub, built on first use into a temporary folder removed when the JVM exits. */
@@ -177,6 +204,21 @@ public final class StubNvml {
         /** A per-process utilisation sample (percentages; timestamp in µs). */
         public Device sample(int pid, long timestampMicros, int sm, int mem, int enc, int dec) {
             return line("sample " + pid + " " + timestampMicros + " " + sm + " " + mem + " " + enc + " " + dec);
+        }
+
+        /** {@code nvmlDeviceGetProcessUtilization} fails with this NVML code (NOT_SUPPORTED, as on GeForce parts). */
+        public Device processUtilizationError(String code) {
+            return line("sample_error " + code);
+        }
+
+        /** A device GPU utilisation sample ({@code nvmlDeviceGetSamples}, percent; timestamp in µs). */
+        public Device utilizationSample(long timestampMicros, int percent) {
+            return line("util_sample " + timestampMicros + " " + percent);
+        }
+
+        /** {@code nvmlDeviceGetSamples} fails with this NVML code. */
+        public Device utilizationError(String code) {
+            return line("util_error " + code);
         }
 
         /** This device's script lines. */

@@ -20,7 +20,15 @@
  *   energy_error CODE / power_error CODE
  *   lost_after K                 after K successful energy/power calls on this device, every call returns GPU_IS_LOST
  *   process PID MEM_BYTES        a running compute process
- *   sample PID TS SM MEM ENC DEC a process utilisation sample
+ *   sample PID TS SM MEM ENC DEC a process utilisation sample (nvmlDeviceGetProcessUtilization)
+ *   sample_error CODE            nvmlDeviceGetProcessUtilization fails with CODE (NOT_SUPPORTED on GeForce parts)
+ *   util_sample TS PERCENT       a device GPU utilisation sample (nvmlDeviceGetSamples, NVML_GPU_UTILIZATION_SAMPLES)
+ *   util_error CODE              nvmlDeviceGetSamples fails with CODE
+ *
+ * Samples can also arrive while the library is in use: before answering nvmlDeviceGetProcessUtilization or
+ * nvmlDeviceGetSamples, the stub re-reads "<this library's path>.live", whose lines are a device index followed by a
+ * 'sample' or 'util_sample' line ("0 sample 4242 1700000000 55 10 0 0"), and answers from the script's samples plus
+ * those. A test appends to that file between two reads.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -32,10 +40,12 @@
 #define MAX_DEVICES 16
 #define MAX_SEQ 256
 #define MAX_ROWS 32
+#define MAX_SAMPLES 1024
 
 enum curve { CURVE_NONE, CURVE_RAMP, CURVE_STEP };
 
 struct sample { unsigned int pid; unsigned long long ts; unsigned int sm, mem, enc, dec; };
+struct util_sample { unsigned long long ts; unsigned int percent; };
 
 struct device {
     char name[96], uuid[96], busid[32];
@@ -46,7 +56,8 @@ struct device {
     long long energy_period_ms; unsigned long long energy_base;
     long long lost_after; long long reads;
     unsigned int pids[MAX_ROWS]; unsigned long long mems[MAX_ROWS]; int processes;
-    struct sample samples[MAX_ROWS]; int sample_n;
+    struct sample samples[MAX_SAMPLES]; int sample_n, script_sample_n, sample_error;
+    struct util_sample utils[MAX_SAMPLES]; int util_n, script_util_n, util_error;
 };
 
 static struct device devices[MAX_DEVICES];
@@ -55,6 +66,7 @@ static int init_error;
 static int loaded;
 static int initialised;
 static long long origin_ns = -1;
+static char live_path[4096];
 
 static long long monotonic_ns(void) {
     struct timespec ts;
@@ -83,6 +95,18 @@ static void rest_of_line(char *dest, size_t size, const char *line) {
     while (n > 0 && (dest[n - 1] == '\n' || dest[n - 1] == '\r')) dest[--n] = 0;
 }
 
+static void add_sample(struct device *d, const char *key, const char *rest) {
+    if (strcmp(key, "sample") == 0 && d->sample_n < MAX_SAMPLES) {
+        struct sample *s = &d->samples[d->sample_n++];
+        sscanf(rest, "%u %llu %u %u %u %u", &s->pid, &s->ts, &s->sm, &s->mem, &s->enc, &s->dec);
+    } else if (strcmp(key, "util_sample") == 0 && d->util_n < MAX_SAMPLES) {
+        struct util_sample *u = &d->utils[d->util_n++];
+        sscanf(rest, "%llu %u", &u->ts, &u->percent);
+    } else {
+        fprintf(stderr, "nvml_stub: cannot read sample line '%s %s'\n", key, rest);
+    }
+}
+
 static void load_script(void) {
     if (loaded) return;
     loaded = 1;
@@ -90,6 +114,7 @@ static void load_script(void) {
     if (!dladdr((void *) &load_script, &info) || info.dli_fname == NULL) return;
     char path[4096];
     snprintf(path, sizeof path, "%s.script", info.dli_fname);
+    snprintf(live_path, sizeof live_path, "%s.live", info.dli_fname);
     FILE *f = fopen(path, "r");
     if (f == NULL) { fprintf(stderr, "nvml_stub: cannot read %s\n", path); return; }
     char line[8192], key[64], arg[64];
@@ -147,12 +172,40 @@ static void load_script(void) {
         } else if (strcmp(key, "process") == 0 && d->processes < MAX_ROWS) {
             sscanf(rest, "%u %llu", &d->pids[d->processes], &d->mems[d->processes]);
             d->processes++;
-        } else if (strcmp(key, "sample") == 0 && d->sample_n < MAX_ROWS) {
-            struct sample *s = &d->samples[d->sample_n++];
-            sscanf(rest, "%u %llu %u %u %u %u", &s->pid, &s->ts, &s->sm, &s->mem, &s->enc, &s->dec);
+        } else if (strcmp(key, "sample") == 0 || strcmp(key, "util_sample") == 0) {
+            add_sample(d, key, rest);
+        } else if (strcmp(key, "sample_error") == 0 && sscanf(rest, "%63s", arg) == 1) {
+            d->sample_error = code_of(arg);
+        } else if (strcmp(key, "util_error") == 0 && sscanf(rest, "%63s", arg) == 1) {
+            d->util_error = code_of(arg);
         } else {
             fprintf(stderr, "nvml_stub: cannot read script line '%s'\n", line);
         }
+    }
+    fclose(f);
+    for (int i = 0; i < device_count; i++) {
+        devices[i].script_sample_n = devices[i].sample_n;
+        devices[i].script_util_n = devices[i].util_n;
+    }
+}
+
+/* Samples = the script's, then those of the live file as it is now. */
+static void load_live(void) {
+    for (int i = 0; i < device_count; i++) {
+        devices[i].sample_n = devices[i].script_sample_n;
+        devices[i].util_n = devices[i].script_util_n;
+    }
+    FILE *f = live_path[0] ? fopen(live_path, "r") : NULL;
+    if (f == NULL) return;
+    char line[1024], key[64];
+    while (fgets(line, sizeof line, f)) {
+        int index, used = 0;
+        if (sscanf(line, "%d %63s%n", &index, key, &used) != 2) continue;
+        if (index < 0 || index >= device_count) {
+            fprintf(stderr, "nvml_stub: live sample for device %d, which does not exist\n", index);
+            continue;
+        }
+        add_sample(&devices[index], key, line + used);
     }
     fclose(f);
 }
@@ -345,6 +398,8 @@ nvmlReturn_t nvmlDeviceGetProcessUtilization(nvmlDevice_t device, nvmlProcessUti
     if (r) return r;
     if (count == NULL) return 2;
     if (lost(device)) return 15;
+    if (device->sample_error) return device->sample_error;
+    load_live();
     unsigned int newer = 0;
     for (int i = 0; i < device->sample_n; i++) {
         if (device->samples[i].ts > lastSeenTimeStamp) newer++;
@@ -364,5 +419,47 @@ nvmlReturn_t nvmlDeviceGetProcessUtilization(nvmlDevice_t device, nvmlProcessUti
         j++;
     }
     *count = j;
+    return 0;
+}
+
+typedef union {
+    double dVal;
+    unsigned int uiVal;
+    unsigned long ulVal;
+    unsigned long long ullVal;
+    signed long long sllVal;
+} nvmlValue_t;
+
+typedef struct {
+    unsigned long long timeStamp;
+    nvmlValue_t sampleValue;
+} nvmlSample_t;
+
+/* Only NVML_GPU_UTILIZATION_SAMPLES (1) is scripted; values are unsigned int (NVML_VALUE_TYPE_UNSIGNED_INT, 1). */
+nvmlReturn_t nvmlDeviceGetSamples(nvmlDevice_t device, int type, unsigned long long lastSeenTimeStamp,
+        int *sampleValType, unsigned int *sampleCount, nvmlSample_t *samples) {
+    nvmlReturn_t r = check_device(device);
+    if (r) return r;
+    if (sampleValType == NULL || sampleCount == NULL) return 2;
+    if (lost(device)) return 15;
+    if (type != 1) return 3;
+    if (device->util_error) return device->util_error;
+    load_live();
+    unsigned int newer = 0;
+    for (int i = 0; i < device->util_n; i++) {
+        if (device->utils[i].ts > lastSeenTimeStamp) newer++;
+    }
+    *sampleValType = 1;
+    if (newer == 0) { *sampleCount = 0; return 6; }
+    if (samples == NULL) { *sampleCount = newer; return 0; }
+    unsigned int j = 0;
+    for (int i = 0; i < device->util_n && j < *sampleCount; i++) {
+        if (device->utils[i].ts <= lastSeenTimeStamp) continue;
+        samples[j].timeStamp = device->utils[i].ts;
+        samples[j].sampleValue.ullVal = 0;
+        samples[j].sampleValue.uiVal = device->utils[i].percent;
+        j++;
+    }
+    *sampleCount = j;
     return 0;
 }

@@ -72,6 +72,14 @@ public final class Nvml implements AutoCloseable {
             ValueLayout.JAVA_INT.withName("encUtil"),
             ValueLayout.JAVA_INT.withName("decUtil"));
 
+    /** {@code nvmlSample_t}: CPU timestamp in µs, then the 8-byte {@code nvmlValue_t} union; 16 bytes. */
+    static final StructLayout SAMPLE = MemoryLayout.structLayout(
+            ValueLayout.JAVA_LONG.withName("timeStamp"),
+            ValueLayout.JAVA_LONG.withName("sampleValue"));
+
+    /** {@code NVML_GPU_UTILIZATION_SAMPLES}: percent of the sample period during which a kernel was executing. */
+    static final int GPU_UTILIZATION_SAMPLES = 1;
+
     private static final long BUS_ID_OFFSET = PCI_INFO.byteOffset(MemoryLayout.PathElement.groupElement("busId"));
     private static final Linker LINKER = Linker.nativeLinker();
     private static final ValueLayout.OfInt RET = ValueLayout.JAVA_INT;
@@ -79,7 +87,8 @@ public final class Nvml implements AutoCloseable {
     private static final ValueLayout.OfInt UINT = ValueLayout.JAVA_INT;
 
     static {
-        if (PCI_INFO.byteSize() != 68 || PROCESS_INFO.byteSize() != 24 || PROCESS_SAMPLE.byteSize() != 32) {
+        if (PCI_INFO.byteSize() != 68 || PROCESS_INFO.byteSize() != 24 || PROCESS_SAMPLE.byteSize() != 32
+                || SAMPLE.byteSize() != 16) {
             throw new AssertionError("NVML struct layouts have the wrong size");
         }
     }
@@ -99,6 +108,7 @@ public final class Nvml implements AutoCloseable {
     private final Optional<MethodHandle> powerUsage;
     private final Optional<MethodHandle> computeProcesses;
     private final Optional<MethodHandle> processUtilization;
+    private final Optional<MethodHandle> samples;
     private final MemorySegment longOut;
     private final MemorySegment intOut;
 
@@ -120,6 +130,8 @@ public final class Nvml implements AutoCloseable {
                 FunctionDescriptor.of(RET, PTR, PTR, PTR));
         processUtilization = optional("nvmlDeviceGetProcessUtilization",
                 FunctionDescriptor.of(RET, PTR, PTR, PTR, ValueLayout.JAVA_LONG));
+        samples = optional("nvmlDeviceGetSamples",
+                FunctionDescriptor.of(RET, PTR, UINT, ValueLayout.JAVA_LONG, PTR, PTR, PTR));
         longOut = arena.allocate(ValueLayout.JAVA_LONG);
         intOut = arena.allocate(ValueLayout.JAVA_INT);
     }
@@ -345,6 +357,58 @@ public final class Nvml implements AutoCloseable {
         }
     }
 
+    /**
+     * One {@code nvmlSample_t} of the device's GPU utilisation: the percent of one sample period (1/6 s to 1 s
+     * depending on the product) during which a kernel was executing.
+     */
+    public record UtilizationSample(long timestampMicros, long percent) {}
+
+    /**
+     * {@code nvmlDeviceGetSamples(NVML_GPU_UTILIZATION_SAMPLES)}: the device's GPU utilisation samples newer than
+     * {@code lastSeenTimestampMicros} (0 for all the driver keeps); empty when there are none (the driver's buffer
+     * runs dry while the GPU is idle).
+     */
+    public List<UtilizationSample> gpuUtilizationSamples(MemorySegment device, long lastSeenTimestampMicros)
+            throws NvmlException {
+        MethodHandle handle = present(samples, "nvmlDeviceGetSamples");
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment valueType = call.allocate(UINT);
+            MemorySegment count = call.allocate(UINT);
+            int code = invokeSamples(handle, device, lastSeenTimestampMicros, valueType, count, MemorySegment.NULL);
+            if (code == NvmlException.ERROR_NOT_FOUND) {
+                return List.of();
+            }
+            check(code, "nvmlDeviceGetSamples(NVML_GPU_UTILIZATION_SAMPLES)");
+            int capacity = count.get(UINT, 0) + 8; // samples may arrive between the two calls
+            MemorySegment buffer = call.allocate(SAMPLE, capacity);
+            count.set(UINT, 0, capacity);
+            code = invokeSamples(handle, device, lastSeenTimestampMicros, valueType, count, buffer);
+            if (code == NvmlException.ERROR_NOT_FOUND) {
+                return List.of();
+            }
+            check(code, "nvmlDeviceGetSamples(NVML_GPU_UTILIZATION_SAMPLES)");
+            int n = Math.min(capacity, count.get(UINT, 0));
+            int type = valueType.get(UINT, 0);
+            List<UtilizationSample> result = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                MemorySegment s = buffer.asSlice(i * SAMPLE.byteSize(), SAMPLE);
+                result.add(new UtilizationSample(s.get(ValueLayout.JAVA_LONG, 0), sampleValue(s, 8, type)));
+            }
+            return List.copyOf(result);
+        }
+    }
+
+    /** An {@code nvmlValue_t} as a whole number, by its {@code nvmlValueType_t}. */
+    private static long sampleValue(MemorySegment sample, long offset, int type) {
+        return switch (type) {
+            case 0 -> Math.round(sample.get(ValueLayout.JAVA_DOUBLE, offset)); // NVML_VALUE_TYPE_DOUBLE
+            case 2, 3, 4 -> sample.get(ValueLayout.JAVA_LONG, offset); // unsigned long, unsigned/signed long long
+            case 5 -> sample.get(ValueLayout.JAVA_INT, offset); // signed int
+            case 6 -> Short.toUnsignedLong(sample.get(ValueLayout.JAVA_SHORT, offset)); // unsigned short
+            default -> Integer.toUnsignedLong(sample.get(ValueLayout.JAVA_INT, offset)); // unsigned int, documented
+        };
+    }
+
     /** Unloads the library; call {@link #shutdown()} first when {@link #init()} succeeded. */
     @Override
     public void close() {
@@ -427,6 +491,15 @@ public final class Nvml implements AutoCloseable {
     private static int invoke(MethodHandle handle, MemorySegment a, MemorySegment b, MemorySegment c) {
         try {
             return (int) handle.invokeExact(a, b, c);
+        } catch (Throwable t) {
+            throw new IllegalStateException("cannot call NVML through FFM: " + t, t);
+        }
+    }
+
+    private static int invokeSamples(MethodHandle handle, MemorySegment device, long lastSeen,
+            MemorySegment valueType, MemorySegment count, MemorySegment buffer) {
+        try {
+            return (int) handle.invokeExact(device, GPU_UTILIZATION_SAMPLES, lastSeen, valueType, count, buffer);
         } catch (Throwable t) {
             throw new IllegalStateException("cannot call NVML through FFM: " + t, t);
         }

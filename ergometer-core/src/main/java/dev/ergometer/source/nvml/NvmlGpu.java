@@ -79,6 +79,10 @@ final class NvmlGpu {
         return counter;
     }
 
+    MemorySegment handle() {
+        return handle;
+    }
+
     int index() {
         return index;
     }

@@ -5,14 +5,17 @@ import dev.ergometer.model.Resource;
 import dev.ergometer.sampler.Ticker;
 import dev.ergometer.source.DomainCounter;
 import dev.ergometer.source.EnergySource;
+import dev.ergometer.source.ProcessUtilizationSource;
 import dev.ergometer.source.SourceFactory;
 import dev.ergometer.source.SourceUnavailableException;
 import dev.ergometer.source.SystemPaths;
+import dev.ergometer.source.UtilizationSamples;
 import java.lang.foreign.MemorySegment;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -39,8 +42,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A GPU with neither is skipped and {@link #method()} says why. A GPU that fails while it is read (NVML_ERROR_GPU_IS_LOST,
  * or any error) stops counting (its last value is kept), a warning names it, the error and the time, and the other
  * GPUs go on; {@link #read(long[])} never throws for one GPU.
+ *
+ * <p>For attribution, {@link #utilizationSince} gives each GPU's per-process SM utilisation
+ * ({@code nvmlDeviceGetProcessUtilization}) and its own GPU utilisation samples ({@code nvmlDeviceGetSamples}); values
+ * over 100 %, which some drivers report for short-lived contexts, are clamped to 100.
  */
-public final class NvmlSource implements EnergySource {
+public final class NvmlSource implements EnergySource, ProcessUtilizationSource {
 
     /** The source's name, as {@code --source} takes it. */
     public static final String NAME = "nvml";
@@ -180,6 +187,44 @@ public final class NvmlSource implements EnergySource {
         throw new NvmlException(code, "GPU " + index, "GPU " + index + " (" + name + ", " + busId
                 + ") cannot be read: energy counter " + NvmlException.codeName(energyCode) + ", power "
                 + NvmlException.codeName(powerCode) + " (" + nvml.errorString(code) + ")", NvmlException.fixFor(code));
+    }
+
+    @Override
+    public UtilizationSamples utilizationSince(int domain, long processAfterMicros, long deviceAfterMicros) {
+        Objects.checkIndex(domain, gpus.length);
+        NvmlGpu gpu = gpus[domain];
+        String what = gpu.counter().domain() + " (" + gpu.name() + ", " + gpu.busId() + ")";
+        if (lost[domain]) {
+            return UtilizationSamples.unavailable(what + " stopped counting (see the source's warnings)");
+        }
+        List<UtilizationSamples.ProcessSample> processes = new ArrayList<>();
+        Optional<String> processesUnavailable = Optional.empty();
+        try {
+            for (Nvml.ProcessUtilization sample : nvml.processUtilization(gpu.handle(), processAfterMicros)) {
+                processes.add(new UtilizationSamples.ProcessSample(sample.pid(), sample.timestampMicros(),
+                        percent(Integer.toUnsignedLong(sample.smPercent()))));
+            }
+        } catch (NvmlException e) {
+            String why = e.code() == NvmlException.ERROR_NOT_SUPPORTED
+                    ? ". Per-process utilisation needs a Maxwell or newer data-centre or workstation GPU; GeForce and"
+                            + " some virtual GPUs do not report it"
+                    : e.fix().isEmpty() ? "" : ". Fix: " + e.fix();
+            processesUnavailable = Optional.of(what + ": " + e.reason() + why);
+        }
+        List<UtilizationSamples.DeviceSample> device = new ArrayList<>();
+        Optional<String> deviceUnavailable = Optional.empty();
+        try {
+            for (Nvml.UtilizationSample sample : nvml.gpuUtilizationSamples(gpu.handle(), deviceAfterMicros)) {
+                device.add(new UtilizationSamples.DeviceSample(sample.timestampMicros(), percent(sample.percent())));
+            }
+        } catch (NvmlException e) {
+            deviceUnavailable = Optional.of(what + ": " + e.reason());
+        }
+        return new UtilizationSamples(processes, processesUnavailable, device, deviceUnavailable);
+    }
+
+    private static int percent(long value) {
+        return (int) Math.max(0, Math.min(100, value));
     }
 
     /** The NVML binding this source reads, for attribution (running processes, per-process utilisation). */
