@@ -71,6 +71,7 @@ public final class Agent implements AutoCloseable {
     private final Map<String, SinkQueue> queues = new LinkedHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final AgentHttp http;
+    private final GroupsEndpoint groups;
     private final long startWallMillis = System.currentTimeMillis();
     private final long startNanos = System.nanoTime();
 
@@ -105,10 +106,12 @@ public final class Agent implements AutoCloseable {
                 config.flushTimeout())));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("ergometer-agent-scheduler").daemon().factory());
+        this.groups = GroupsEndpoint.start(config, sampler, paths);
         AgentHttp server;
         try {
             server = AgentHttp.start(this, config.httpBind(), config.httpPort());
         } catch (RuntimeException e) {
+            groups.close();
             scheduler.shutdownNow();
             queues.values().forEach(SinkQueue::close);
             throw e;
@@ -187,6 +190,11 @@ public final class Agent implements AutoCloseable {
     /** Seconds since the agent started. */
     public double uptimeSeconds() {
         return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    /** The process groups served on the agent's socket and on /api/v1/groups. */
+    GroupsEndpoint groups() {
+        return groups;
     }
 
     long startWallMillis() {
@@ -322,6 +330,7 @@ public final class Agent implements AutoCloseable {
         }
         queues.forEach((name, queue) -> LOG.info("ergometer agent: sink {} flushed: {}", name, queue.counts()));
         http.stop();
+        groups.close();
         if (attribution != null) {
             attribution.close();
         }

@@ -1,5 +1,6 @@
 package dev.ergometer.agent;
 
+import dev.ergometer.groups.ProcessGroups;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
@@ -37,6 +38,10 @@ import java.util.TreeSet;
  * @param attribution whether energy is split among processes ({@code ATTRIBUTION}, default true)
  * @param attributionInterval how often energy is attributed ({@code ATTRIBUTION_INTERVAL_S}, default 1 s)
  * @param flushTimeout how long shutdown keeps delivering buffered batches ({@code FLUSH_TIMEOUT_S}, default 10 s)
+ * @param agentSocket the Unix socket serving process groups ({@code AGENT_SOCKET}, default
+ *     {@code /run/ergometer/agent.sock}; empty or {@code off} for none)
+ * @param agentSocketGroup the Unix group whose members may use that socket ({@code AGENT_SOCKET_GROUP}, default
+ *     {@code ergometer})
  */
 public record AgentConfig(
         Optional<URI> remoteWriteUrl,
@@ -49,12 +54,14 @@ public record AgentConfig(
         int httpPort,
         boolean attribution,
         Duration attributionInterval,
-        Duration flushTimeout) {
+        Duration flushTimeout,
+        Optional<Path> agentSocket,
+        String agentSocketGroup) {
 
     /** Every key the file and the environment may set. */
     public static final Set<String> KEYS = Set.of("REMOTE_WRITE_URL", "SCRAPE_INTERVAL_S", "PUSH_INTERVAL_S",
             "MAX_RETRY_BATCHES", "SERVICE_LABEL", "LOG_LEVEL", "HTTP_BIND", "HTTP_PORT", "ATTRIBUTION",
-            "ATTRIBUTION_INTERVAL_S", "FLUSH_TIMEOUT_S");
+            "ATTRIBUTION_INTERVAL_S", "FLUSH_TIMEOUT_S", "AGENT_SOCKET", "AGENT_SOCKET_GROUP");
 
     /** The default HTTP port: the one the OpenTelemetry Prometheus exporter uses, free of Prometheus' own 9090. */
     public static final int DEFAULT_HTTP_PORT = 9464;
@@ -88,6 +95,11 @@ public record AgentConfig(
         }
         if (httpPort < 0 || httpPort > 65_535) {
             throw new IllegalArgumentException("HTTP_PORT must be in 0..65535 (0 for any free port), got " + httpPort);
+        }
+        Objects.requireNonNull(agentSocket, "agentSocket");
+        if (agentSocketGroup == null || !agentSocketGroup.matches("[A-Za-z_][A-Za-z0-9_.-]*\\$?")) {
+            throw new IllegalArgumentException("AGENT_SOCKET_GROUP '" + agentSocketGroup + "' is not a Unix group"
+                    + " name (such as ergometer)");
         }
     }
 
@@ -126,7 +138,9 @@ public record AgentConfig(
                 integer(merged, "HTTP_PORT", Integer.toString(DEFAULT_HTTP_PORT)),
                 bool(merged, "ATTRIBUTION", "true"),
                 duration(merged, "ATTRIBUTION_INTERVAL_S", "1"),
-                duration(merged, "FLUSH_TIMEOUT_S", "10"));
+                duration(merged, "FLUSH_TIMEOUT_S", "10"),
+                socket(merged.getOrDefault("AGENT_SOCKET", ProcessGroups.DEFAULT_AGENT_SOCKET.toString())),
+                merged.getOrDefault("AGENT_SOCKET_GROUP", "ergometer").strip());
     }
 
     /** Reads a configuration file ({@code KEY=value} lines, Java properties syntax). */
@@ -150,7 +164,25 @@ public record AgentConfig(
     /** The same configuration on another HTTP port (tests use 0 for a free one). */
     public AgentConfig withHttpPort(int port) {
         return new AgentConfig(remoteWriteUrl, scrapeInterval, pushInterval, maxRetryBatches, serviceLabel, logLevel,
-                httpBind, port, attribution, attributionInterval, flushTimeout);
+                httpBind, port, attribution, attributionInterval, flushTimeout, agentSocket, agentSocketGroup);
+    }
+
+    /** The same configuration serving process groups on another socket, or on none (tests use a temp folder). */
+    public AgentConfig withAgentSocket(Optional<Path> socket) {
+        return new AgentConfig(remoteWriteUrl, scrapeInterval, pushInterval, maxRetryBatches, serviceLabel, logLevel,
+                httpBind, httpPort, attribution, attributionInterval, flushTimeout, socket, agentSocketGroup);
+    }
+
+    private static Optional<Path> socket(String value) {
+        String path = value.strip();
+        if (path.isEmpty() || path.equalsIgnoreCase("off")) {
+            return Optional.empty();
+        }
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("AGENT_SOCKET '" + path + "' must be an absolute path (such as "
+                    + ProcessGroups.DEFAULT_AGENT_SOCKET + "), or empty / off for no socket");
+        }
+        return Optional.of(Path.of(path));
     }
 
     private static URI uri(String value) {

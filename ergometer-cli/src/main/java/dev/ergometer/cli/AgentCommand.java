@@ -24,7 +24,8 @@ import sun.misc.Signal;
                 + " /api/v1 over HTTP, and push to Prometheus remote-write when REMOTE_WRITE_URL is set."
                 + " Settings come from --config and from the environment (REMOTE_WRITE_URL, SCRAPE_INTERVAL_S,"
                 + " PUSH_INTERVAL_S, MAX_RETRY_BATCHES, SERVICE_LABEL, LOG_LEVEL, HTTP_BIND, HTTP_PORT, ATTRIBUTION,"
-                + " ATTRIBUTION_INTERVAL_S, FLUSH_TIMEOUT_S), the environment winning. See docs/agent.md.",
+                + " ATTRIBUTION_INTERVAL_S, FLUSH_TIMEOUT_S, AGENT_SOCKET, AGENT_SOCKET_GROUP), the environment winning."
+                + " See docs/agent.md.",
         mixinStandardHelpOptions = true)
 final class AgentCommand implements Callable<Integer> {
 
