@@ -21,6 +21,7 @@ import dev.ergometer.sink.SinkQueueCounts;
 import dev.ergometer.source.EnergySource;
 import dev.ergometer.source.SystemPaths;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -72,6 +73,7 @@ public final class Agent implements AutoCloseable {
     private final Sampler sampler;
     private final ScheduledExecutorService scheduler;
     private final AgentHttp http;
+    private final GroupsEndpoint groups;
     private final long startWallMillis = System.currentTimeMillis();
     private final long startNanos = System.nanoTime();
 
@@ -115,10 +117,12 @@ public final class Agent implements AutoCloseable {
         this.sinks = startSinks(config, openSinks(config, Map.of()), Map.of());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("ergometer-agent-scheduler").daemon().factory());
+        this.groups = GroupsEndpoint.start(config, sampler, paths);
         AgentHttp server;
         try {
             server = AgentHttp.start(this, config.httpBind(), config.httpPort());
         } catch (RuntimeException e) {
+            groups.close();
             scheduler.shutdownNow();
             sinks.values().forEach(running -> running.queue().close());
             throw e;
@@ -205,8 +209,8 @@ public final class Agent implements AutoCloseable {
     /**
      * Applies a changed configuration without losing a sample: sampling goes on from the same counters, unchanged
      * sinks keep their queues, changed or removed sinks get what was sampled before the reload and are then flushed
-     * and closed in the background, new sinks get everything after it. HTTP_BIND and HTTP_PORT need a restart (a
-     * warning says so and the old ones stay).
+     * and closed in the background, new sinks get everything after it. HTTP_BIND, HTTP_PORT, AGENT_SOCKET and
+     * AGENT_SOCKET_GROUP need a restart (a warning says so and the old ones stay).
      *
      * @throws IllegalArgumentException when a sink of the new configuration cannot be opened; nothing changes then
      */
@@ -217,6 +221,12 @@ public final class Agent implements AutoCloseable {
             LOG.warn("ergometer agent: HTTP_BIND and HTTP_PORT change only on a restart; still serving on {}:{}",
                     current.httpBind(), httpPort());
             next = next.withHttp(current.httpBind(), current.httpPort());
+        }
+        if (!next.agentSocket().equals(current.agentSocket())
+                || !next.agentSocketGroup().equals(current.agentSocketGroup())) {
+            LOG.warn("ergometer agent: AGENT_SOCKET and AGENT_SOCKET_GROUP change only on a restart; still serving "
+                    + "process groups on {}", current.agentSocket().map(Path::toString).orElse("no socket"));
+            next = next.withAgentSocket(current.agentSocket(), current.agentSocketGroup());
         }
         AgentConfig applied = next;
         Map<SinkConfig.Kind, Sink> opened = openSinks(applied, sinks);
@@ -309,6 +319,11 @@ public final class Agent implements AutoCloseable {
     /** Seconds since the agent started. */
     public double uptimeSeconds() {
         return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    /** The process groups served on the agent's socket and on /api/v1/groups. */
+    GroupsEndpoint groups() {
+        return groups;
     }
 
     long startWallMillis() {
@@ -456,6 +471,7 @@ public final class Agent implements AutoCloseable {
         sinks.values().forEach(running -> LOG.info("ergometer agent: sink {} flushed: {}", running.config().name(),
                 running.queue().counts()));
         http.stop();
+        groups.close();
         if (attribution != null) {
             attribution.close();
         }

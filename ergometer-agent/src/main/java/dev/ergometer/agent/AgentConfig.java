@@ -1,5 +1,6 @@
 package dev.ergometer.agent;
 
+import dev.ergometer.groups.ProcessGroups;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;
@@ -47,6 +48,10 @@ import java.util.TreeSet;
  * @param flushTimeout how long shutdown keeps delivering buffered batches ({@code FLUSH_TIMEOUT_S}, default 10 s)
  * @param hostName the machine's name in reports: Kafka keys, MongoDB's sensor, OTLP's host.name ({@code HOST_NAME},
  *     default the local host name)
+ * @param agentSocket the Unix socket serving process groups ({@code AGENT_SOCKET}, default
+ *     {@code /run/ergometer/agent.sock}; empty or {@code off} for none)
+ * @param agentSocketGroup the Unix group whose members may use that socket ({@code AGENT_SOCKET_GROUP}, default
+ *     {@code ergometer})
  */
 public record AgentConfig(
         List<SinkConfig> sinks,
@@ -60,12 +65,14 @@ public record AgentConfig(
         boolean attribution,
         Duration attributionInterval,
         Duration flushTimeout,
-        String hostName) {
+        String hostName,
+        Optional<Path> agentSocket,
+        String agentSocketGroup) {
 
     /** The keys of the agent itself (not of one sink). */
     private static final Set<String> AGENT_KEYS = Set.of("SCRAPE_INTERVAL_S", "PUSH_INTERVAL_S",
             "MAX_RETRY_BATCHES", "SERVICE_LABEL", "LOG_LEVEL", "HTTP_BIND", "HTTP_PORT", "ATTRIBUTION",
-            "ATTRIBUTION_INTERVAL_S", "FLUSH_TIMEOUT_S", "HOST_NAME");
+            "ATTRIBUTION_INTERVAL_S", "FLUSH_TIMEOUT_S", "HOST_NAME", "AGENT_SOCKET", "AGENT_SOCKET_GROUP");
 
     /** Every key the file and the environment may set. */
     public static final Set<String> KEYS = allKeys();
@@ -111,6 +118,11 @@ public record AgentConfig(
         }
         if (hostName == null || hostName.isBlank()) {
             throw new IllegalArgumentException("HOST_NAME must not be empty: it names this machine in reports");
+        }
+        Objects.requireNonNull(agentSocket, "agentSocket");
+        if (agentSocketGroup == null || !agentSocketGroup.matches("[A-Za-z_][A-Za-z0-9_.-]*\\$?")) {
+            throw new IllegalArgumentException("AGENT_SOCKET_GROUP '" + agentSocketGroup + "' is not a Unix group"
+                    + " name (such as ergometer)");
         }
     }
 
@@ -170,7 +182,9 @@ public record AgentConfig(
                 bool(merged, "ATTRIBUTION", "true"),
                 duration(merged, "ATTRIBUTION_INTERVAL_S", "1"),
                 duration(merged, "FLUSH_TIMEOUT_S", "10"),
-                merged.getOrDefault("HOST_NAME", localHostName()).strip());
+                merged.getOrDefault("HOST_NAME", localHostName()).strip(),
+                socket(merged.getOrDefault("AGENT_SOCKET", ProcessGroups.DEFAULT_AGENT_SOCKET.toString())),
+                merged.getOrDefault("AGENT_SOCKET_GROUP", "ergometer").strip());
     }
 
     /** The Prometheus remote-write endpoint, when that sink is configured. */
@@ -238,7 +252,30 @@ public record AgentConfig(
     /** The same configuration serving HTTP on another address and port. */
     public AgentConfig withHttp(String bind, int port) {
         return new AgentConfig(sinks, scrapeInterval, pushInterval, maxRetryBatches, serviceLabel, logLevel,
-                bind, port, attribution, attributionInterval, flushTimeout, hostName);
+                bind, port, attribution, attributionInterval, flushTimeout, hostName, agentSocket, agentSocketGroup);
+    }
+
+    /** The same configuration serving process groups on another socket, or on none (tests use a temp folder). */
+    public AgentConfig withAgentSocket(Optional<Path> socket) {
+        return withAgentSocket(socket, agentSocketGroup);
+    }
+
+    /** The same configuration serving process groups on another socket for another Unix group. */
+    public AgentConfig withAgentSocket(Optional<Path> socket, String group) {
+        return new AgentConfig(sinks, scrapeInterval, pushInterval, maxRetryBatches, serviceLabel, logLevel,
+                httpBind, httpPort, attribution, attributionInterval, flushTimeout, hostName, socket, group);
+    }
+
+    private static Optional<Path> socket(String value) {
+        String path = value.strip();
+        if (path.isEmpty() || path.equalsIgnoreCase("off")) {
+            return Optional.empty();
+        }
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("AGENT_SOCKET '" + path + "' must be an absolute path (such as "
+                    + ProcessGroups.DEFAULT_AGENT_SOCKET + "), or empty / off for no socket");
+        }
+        return Optional.of(Path.of(path));
     }
 
     private static URI uri(String value) {

@@ -76,7 +76,7 @@ class AgentAllSinksTest {
             kafka.createTopic("energy", 1);
             Map<String, String> settings = new HashMap<>(Map.of("HTTP_PORT", "0", "LOG_LEVEL", "WARN",
                     "SCRAPE_INTERVAL_S", "0.1", "PUSH_INTERVAL_S", "0.3", "ATTRIBUTION_INTERVAL_S", "0.3",
-                    "HOST_NAME", "node-7", "FLUSH_TIMEOUT_S", "10"));
+                    "HOST_NAME", "node-7", "FLUSH_TIMEOUT_S", "10", "AGENT_SOCKET", "off"));
             settings.putAll(Map.of("REMOTE_WRITE_URL", base + "/api/v1/write", "CSV_FILE", csv.toString(),
                     "JSONL_FILE", jsonl.toString(), "MONGODB_URI", mongoUri, "KAFKA_BOOTSTRAP_SERVERS",
                     kafka.bootstrapServers(), "KAFKA_TOPIC", "energy", "OTLP_ENDPOINT", base + "/v1/metrics"));

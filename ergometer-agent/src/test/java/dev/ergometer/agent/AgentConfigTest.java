@@ -53,6 +53,23 @@ class AgentConfigTest {
     }
 
     @Test
+    void processGroupSocketDefaultsToRunErgometerAndCanBeTurnedOff() {
+        assertThat(AgentConfig.defaults().agentSocket()).contains(Path.of("/run/ergometer/agent.sock"));
+        assertThat(AgentConfig.defaults().agentSocketGroup()).isEqualTo("ergometer");
+        assertThat(AgentConfig.from(Map.of("AGENT_SOCKET", "off"), Map.of()).agentSocket()).isEmpty();
+        assertThat(AgentConfig.from(Map.of(), Map.of("AGENT_SOCKET", "")).agentSocket()).isEmpty();
+        assertThat(AgentConfig.from(Map.of("AGENT_SOCKET", "/tmp/e.sock", "AGENT_SOCKET_GROUP", "energy"), Map.of()))
+                .satisfies(c -> {
+                    assertThat(c.agentSocket()).contains(Path.of("/tmp/e.sock"));
+                    assertThat(c.agentSocketGroup()).isEqualTo("energy");
+                });
+        assertThatThrownBy(() -> AgentConfig.from(Map.of("AGENT_SOCKET", "agent.sock"), Map.of()))
+                .hasMessageContaining("AGENT_SOCKET 'agent.sock' must be an absolute path");
+        assertThatThrownBy(() -> AgentConfig.from(Map.of("AGENT_SOCKET_GROUP", "no group"), Map.of()))
+                .hasMessageContaining("AGENT_SOCKET_GROUP 'no group' is not a Unix group name");
+    }
+
+    @Test
     void badValuesAreNamedInTheMessage() {
         assertThatThrownBy(() -> AgentConfig.from(Map.of("SCRAPE_INTERVAL_S", "fast"), Map.of()))
                 .hasMessageContaining("SCRAPE_INTERVAL_S 'fast'");

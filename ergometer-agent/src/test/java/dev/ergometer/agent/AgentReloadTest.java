@@ -46,7 +46,8 @@ class AgentReloadTest {
 
     private AgentConfig config(String... keysAndValues) {
         Map<String, String> settings = new HashMap<>(Map.of("HTTP_PORT", "0", "ATTRIBUTION", "false",
-                "SCRAPE_INTERVAL_S", "0.05", "PUSH_INTERVAL_S", "0.2", "LOG_LEVEL", "WARN", "FLUSH_TIMEOUT_S", "2"));
+                "SCRAPE_INTERVAL_S", "0.05", "PUSH_INTERVAL_S", "0.2", "LOG_LEVEL", "WARN", "FLUSH_TIMEOUT_S", "2",
+                "AGENT_SOCKET", "off"));
         for (int i = 0; i < keysAndValues.length; i += 2) {
             settings.put(keysAndValues[i], keysAndValues[i + 1]);
         }

@@ -63,7 +63,7 @@ class AgentTest {
 
     private static AgentConfig config(String... keysAndValues) {
         Map<String, String> settings = new HashMap<>(Map.of("HTTP_PORT", "0", "ATTRIBUTION", "false",
-                "SCRAPE_INTERVAL_S", "0.05", "LOG_LEVEL", "WARN", "FLUSH_TIMEOUT_S", "1"));
+                "SCRAPE_INTERVAL_S", "0.05", "LOG_LEVEL", "WARN", "FLUSH_TIMEOUT_S", "1", "AGENT_SOCKET", ""));
         for (int i = 0; i < keysAndValues.length; i += 2) {
             settings.put(keysAndValues[i], keysAndValues[i + 1]);
         }

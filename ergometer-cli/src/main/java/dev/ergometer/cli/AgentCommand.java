@@ -25,8 +25,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 + " sinks (REMOTE_WRITE_URL, CSV_FILE, JSONL_FILE, MONGODB_URI, KAFKA_BOOTSTRAP_SERVERS,"
                 + " OTLP_ENDPOINT). Settings come from --config and from the environment (SCRAPE_INTERVAL_S,"
                 + " PUSH_INTERVAL_S, MAX_RETRY_BATCHES, SERVICE_LABEL, LOG_LEVEL, HTTP_BIND, HTTP_PORT, ATTRIBUTION,"
-                + " ATTRIBUTION_INTERVAL_S, FLUSH_TIMEOUT_S, HOST_NAME, ...), the environment winning. SIGHUP reloads"
-                + " them; SIGTERM flushes every sink and exits 0. See docs/agent.md.",
+                + " ATTRIBUTION_INTERVAL_S, FLUSH_TIMEOUT_S, HOST_NAME, AGENT_SOCKET, AGENT_SOCKET_GROUP, ...), the"
+                + " environment winning. SIGHUP reloads them; SIGTERM flushes every sink and exits 0."
+                + " See docs/agent.md.",
         mixinStandardHelpOptions = true)
 final class AgentCommand implements Callable<Integer> {
 

@@ -60,7 +60,7 @@ class AgentCommandTest {
     void sigtermFlushesTheRemoteWriteQueueAndExitsZero() throws Exception {
         Path config = root.resolve("agent.properties");
         Files.writeString(config, "HTTP_PORT=0\nATTRIBUTION=false\nSCRAPE_INTERVAL_S=0.05\nPUSH_INTERVAL_S=3600\n"
-                + "LOG_LEVEL=WARN\n");
+                + "LOG_LEVEL=WARN\nAGENT_SOCKET=off\n");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 Erg.class.getName(), "agent", "--sysfs", root.resolve("sys").toString(), "--source", "powercap",

@@ -1,29 +1,26 @@
 package dev.ergometer.groups;
 
+import java.util.Objects;
+
 /**
  * A process group whose energy a {@link ProcessGroups} follows (vJoule's {@code ProcessGroup}): its consumption since
- * it was tracked, answered at once from the attribution state kept by its {@link ProcessGroups}.
+ * it was tracked, answered at once from the attribution state kept in this process or by the running agent.
  *
- * <p>Valid until its {@link ProcessGroups} is closed.
+ * <p>Valid until its {@link ProcessGroups} is closed or {@linkplain ProcessGroups#remove removes} it.
  */
 public final class MeteredGroup {
 
-    private final ProcessGroups owner;
+    private final GroupsBackend backend;
     private final ProcessGroup cgroup;
-    final CpuUsageCounter counter;
-    final long[] microjoules;
-    long previousCpuNanos;
-    long cpuNanos;
+    private final boolean createdHere;
 
-    MeteredGroup(ProcessGroups owner, ProcessGroup cgroup, CpuUsageCounter counter, int domains) {
-        this.owner = owner;
-        this.cgroup = cgroup;
-        this.counter = counter;
-        this.microjoules = new long[domains];
-        this.previousCpuNanos = counter.cpuNanos();
+    MeteredGroup(GroupsBackend backend, ProcessGroup cgroup, boolean createdHere) {
+        this.backend = Objects.requireNonNull(backend, "backend");
+        this.cgroup = Objects.requireNonNull(cgroup, "cgroup");
+        this.createdHere = createdHere;
     }
 
-    /** How the group was asked for: {@code this}, {@code slice/group} or {@code ergometer.slice/NAME}. */
+    /** How the group was asked for: {@code slice/group} or {@code ergometer.slice/NAME} ({@code this-PID}). */
     public String name() {
         return cgroup.name();
     }
@@ -33,19 +30,28 @@ public final class MeteredGroup {
         return cgroup;
     }
 
-    /** True when {@link ProcessGroups} created the group (and removes it on close). */
+    /** True when this {@link ProcessGroups} created the group (and removes it on close). */
     public boolean createdHere() {
-        return cgroup.createdByErgometer();
+        return createdHere;
     }
 
-    /** The group's energy since it was tracked, up to now (vJoule's {@code getCurrentConsumption}). */
+    /**
+     * The group's energy since it was tracked, up to now (vJoule's {@code getCurrentConsumption}); through the agent,
+     * since the agent began following it.
+     *
+     * @throws IllegalStateException when the group was removed, or the agent refused or could not be reached
+     */
     public Consumption consumption() {
-        return owner.consumptionOf(this);
+        return backend.consumption(this);
     }
 
     /** The CPU time the group's processes used since it was tracked, in ns, read from its cgroup just now. */
     public long cpuNanos() {
-        return owner.cpuNanosOf(this);
+        return backend.cpuNanos(this);
+    }
+
+    GroupsBackend backend() {
+        return backend;
     }
 
     @Override

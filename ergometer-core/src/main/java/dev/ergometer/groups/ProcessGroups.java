@@ -1,12 +1,5 @@
 package dev.ergometer.groups;
 
-import dev.ergometer.attribution.Attribution;
-import dev.ergometer.attribution.ClockTicks;
-import dev.ergometer.attribution.DomainShare;
-import dev.ergometer.model.Domain;
-import dev.ergometer.model.Resource;
-import dev.ergometer.sampler.EnergyInterval;
-import dev.ergometer.sampler.EnergySnapshot;
 import dev.ergometer.sampler.Sampler;
 import dev.ergometer.sampler.Ticker;
 import dev.ergometer.source.EnergySource;
@@ -16,22 +9,27 @@ import dev.ergometer.source.SourceUnavailableException;
 import dev.ergometer.source.SystemPaths;
 import dev.ergometer.source.model.ProcStatCpuLine;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Arrays;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * vJoule's process-group API, in process: the machine's energy and the energy of process groups (cgroups) since they
- * were tracked, per component (CPU, RAM, GPU), answered at once.
+ * vJoule's process-group API: the machine's energy and the energy of process groups (cgroups) since they were
+ * tracked, per component (CPU, RAM, GPU), answered at once, in this process or by a running {@code erg agent}.
  *
- * <p>Opening starts a {@link Sampler} over the best energy source and an attribution loop that, every interval (and
- * at every query), splits each domain's energy with {@link Attribution#split}: an idle part, the groups' parts by
- * their cgroup CPU time over the node's busy time, and the rest (work outside the groups). Each group accumulates its
- * parts from the moment it is tracked, so {@code machine == idle + groups + unattributed} exactly, in microjoules,
- * at every moment. A process that ends keeps its energy: its CPU time stays in its cgroup's counter.
+ * <p>{@link #open()} asks the agent when its Unix socket ({@value #AGENT_SOCKET_VARIABLE}, default
+ * {@code /run/ergometer/agent.sock}) exists and answers: the agent keeps the attribution state, so answers come at
+ * once, and members of its {@code ergometer} Unix group may create groups of their own processes without root.
+ * Otherwise the API works in this process ({@link #openLocal()}): a {@link Sampler} over the best energy source and
+ * an attribution loop that, every interval (and at every query), splits each domain's energy with
+ * {@link dev.ergometer.attribution.Attribution#split}: an idle part, the groups' parts by their cgroup CPU time over
+ * the node's busy time, and the rest (work outside the groups). Each group accumulates its parts from the moment it
+ * is tracked, so {@code machine == idle + groups + removed + unattributed} exactly, in microjoules, at every moment. A
+ * process that ends keeps its energy: its CPU time stays in its cgroup's counter. {@link #backend()} and
+ * {@link #toString()} say which of the two answers.
  *
  * <p>The model's limits: RAM and GPU energy are shared by CPU time too (per-process GPU utilisation from NVML is
  * later work); groups must not nest (a nested group's CPU time would be counted twice and every share scaled down);
@@ -49,97 +47,109 @@ import java.util.concurrent.locks.LockSupport;
  * }
  * }</pre>
  *
- * <p>Creating groups (and {@code this}) needs write access to the cgroup tree: root, or later a running
- * {@code erg agent}. Thread-safe.
+ * <p>Creating groups (and {@code this}) needs write access to the cgroup tree: root in process, or through a running
+ * {@code erg agent} membership of its socket's group (and then only with one's own processes). Thread-safe.
  */
 public final class ProcessGroups implements AutoCloseable {
 
     /** The name of the group holding the current process. */
     public static final String THIS = "this";
 
-    private static final int CPU = 0;
-    private static final int RAM = 1;
-    private static final int GPU = 2;
-    private static final int NONE = -1;
+    /** The environment variable naming the agent's socket. */
+    public static final String AGENT_SOCKET_VARIABLE = "ERGOMETER_AGENT_SOCKET";
 
-    private final EnergySource source;
-    private final Sampler sampler;
-    private final CgroupFs cgroups;
-    private final ProcStatCpuLine node;
-    private final long nanosPerTick;
-    private final int[] componentOfDomain;
-    private final EnergySnapshot opened;
-    private final long[] idleMicrojoules;
-    private final long[] unattributedMicrojoules;
-    private final Map<String, MeteredGroup> groups = new LinkedHashMap<>();
-    private final long intervalNanos;
-    private final Thread loop;
-    private volatile boolean running = true;
-    private EnergySnapshot previousEnergy;
-    private long previousBusyTicks;
-    private long previousTotalTicks;
-    private RuntimeException failure;
-    private boolean closed;
+    /** Where {@code erg agent} serves process groups unless {@code AGENT_SOCKET} says otherwise. */
+    public static final Path DEFAULT_AGENT_SOCKET = Path.of("/run/ergometer/agent.sock");
 
-    private ProcessGroups(EnergySource source, Sampler sampler, CgroupFs cgroups, ProcStatCpuLine node,
-            long intervalNanos) {
-        this.source = source;
-        this.sampler = sampler;
-        this.cgroups = cgroups;
-        this.node = node;
-        this.nanosPerTick = 1_000_000_000L / ClockTicks.perSecond();
-        this.intervalNanos = intervalNanos;
-        List<Domain> domains = sampler.domains();
-        this.componentOfDomain = components(domains);
-        this.idleMicrojoules = new long[domains.size()];
-        this.unattributedMicrojoules = new long[domains.size()];
-        node.read();
-        previousBusyTicks = node.busyTicks();
-        previousTotalTicks = node.totalTicks();
-        opened = sampler.sample();
-        previousEnergy = opened;
-        loop = Thread.ofPlatform().daemon().name("ergometer-process-groups").start(this::run);
+    /** Which side answers a {@link ProcessGroups}. */
+    public enum Backend {
+        /** This process: its own sampler and attribution loop, its own cgroup writes. */
+        IN_PROCESS,
+        /** A running {@code erg agent}, over its Unix socket. */
+        AGENT
+    }
+
+    private final GroupsBackend backend;
+    private final String agentNote;
+
+    private ProcessGroups(GroupsBackend backend, String agentNote) {
+        this.backend = backend;
+        this.agentNote = agentNote;
     }
 
     /**
-     * Opens the API on this machine: the best energy source ({@link EnergySources#openBest}) over
+     * Opens the API: through the running agent when its socket ({@value #AGENT_SOCKET_VARIABLE}, else
+     * {@link #DEFAULT_AGENT_SOCKET}) exists and answers, else in this process ({@link #openLocal()}); when a socket
+     * exists but does not answer, {@link #toString()} says why.
+     *
+     * @throws SourceUnavailableException in process, when no energy source can be used (the message lists why for
+     *     each)
+     * @throws CgroupException in process, when no usable cgroup tree is mounted
+     * @throws IOException in process, when {@code /proc/stat} cannot be opened
+     */
+    public static ProcessGroups open() throws SourceUnavailableException, CgroupException, IOException {
+        return open(agentSocket(System.getenv()));
+    }
+
+    /**
+     * Like {@link #open()}, with the agent's socket given: through the agent when {@code agentSocket} exists and
+     * answers, else in this process ({@link #toString()} says why the agent was not used).
+     */
+    public static ProcessGroups open(Path agentSocket)
+            throws SourceUnavailableException, CgroupException, IOException {
+        String note;
+        if (Files.exists(agentSocket)) {
+            try {
+                return openAgent(agentSocket);
+            } catch (IOException e) {
+                note = "agent socket not used: " + e.getMessage();
+            }
+        } else {
+            note = "no agent socket at " + agentSocket;
+        }
+        ProcessGroups local = openLocal();
+        return new ProcessGroups(local.backend, note);
+    }
+
+    /**
+     * Opens the API in this process: the best energy source ({@link EnergySources#openBest}) over
      * {@link SystemPaths#fromEnvironment()}, the cgroup trees, and an attribution interval of one second.
      *
      * @throws SourceUnavailableException when no energy source can be used (the message lists why for each)
      * @throws CgroupException when no usable cgroup tree is mounted
      * @throws IOException when {@code /proc/stat} cannot be opened
      */
-    public static ProcessGroups open() throws SourceUnavailableException, CgroupException, IOException {
-        return open(SystemPaths.fromEnvironment(), EnergySources.all(), Ticker.system());
+    public static ProcessGroups openLocal() throws SourceUnavailableException, CgroupException, IOException {
+        return openLocal(SystemPaths.fromEnvironment(), EnergySources.all(), Ticker.system(),
+                Sampler.DEFAULT_INTERVAL_NANOS);
     }
 
-    /** Like {@link #open()}, over the given roots, choosing among the given source factories, on the given clock. */
+    /** In this process, like {@link #openLocal()}, over the given roots, among the given factories, on a clock. */
     public static ProcessGroups open(SystemPaths paths, List<SourceFactory> factories, Ticker ticker)
             throws SourceUnavailableException, CgroupException, IOException {
-        return open(paths, factories, ticker, Sampler.DEFAULT_INTERVAL_NANOS);
+        return openLocal(paths, factories, ticker, Sampler.DEFAULT_INTERVAL_NANOS);
+    }
+
+    /** In this process: the same as {@link #openLocal(SystemPaths, List, Ticker, long)}. */
+    public static ProcessGroups open(SystemPaths paths, List<SourceFactory> factories, Ticker ticker,
+            long intervalNanos) throws SourceUnavailableException, CgroupException, IOException {
+        return openLocal(paths, factories, ticker, intervalNanos);
     }
 
     /**
-     * Like {@link #open(SystemPaths, List, Ticker)}, attributing every {@code intervalNanos} in the background (and
-     * at every query).
+     * Opens the API in this process over the given roots, choosing among the given source factories, on the given
+     * clock, attributing every {@code intervalNanos} in the background (and at every query).
      */
-    public static ProcessGroups open(SystemPaths paths, List<SourceFactory> factories, Ticker ticker,
+    public static ProcessGroups openLocal(SystemPaths paths, List<SourceFactory> factories, Ticker ticker,
             long intervalNanos) throws SourceUnavailableException, CgroupException, IOException {
-        if (intervalNanos <= 0) {
-            throw new IllegalArgumentException("the attribution interval must be > 0 ns, got " + intervalNanos);
-        }
+        checkInterval(intervalNanos);
         CgroupFs cgroups = CgroupFs.discover(paths);
         EnergySource source = EnergySources.openBest(factories, paths, ticker).source();
         Sampler sampler = null;
-        ProcStatCpuLine node = null;
         try {
             sampler = new Sampler(source, ticker, intervalNanos).start();
-            node = ProcStatCpuLine.open(paths.proc("stat"));
-            return new ProcessGroups(source, sampler, cgroups, node, intervalNanos);
+            return new ProcessGroups(engine(paths, sampler, true, cgroups, intervalNanos), null);
         } catch (IOException | RuntimeException e) {
-            if (node != null) {
-                node.close();
-            }
             if (sampler != null) {
                 sampler.close();
             }
@@ -148,64 +158,154 @@ public final class ProcessGroups implements AutoCloseable {
         }
     }
 
-    /** The energy source measured (its name, whether it is estimated). */
-    public EnergySource source() {
-        return source;
+    /**
+     * Opens the API in this process over a sampler the caller owns (and its source), as {@code erg agent} shares its
+     * own: {@link #close()} leaves both open. The machine's consumption counts from now.
+     *
+     * @throws CgroupException when no usable cgroup tree is mounted
+     * @throws IOException when {@code /proc/stat} cannot be opened
+     */
+    public static ProcessGroups openLocal(SystemPaths paths, Sampler sampler, long intervalNanos)
+            throws CgroupException, IOException {
+        checkInterval(intervalNanos);
+        return new ProcessGroups(engine(paths, sampler, false, CgroupFs.discover(paths), intervalNanos), null);
     }
 
-    /** The cgroup trees groups are found and created in. */
-    public CgroupFs cgroups() {
-        return cgroups;
+    /**
+     * Opens the API through the {@code erg agent} serving the given Unix socket; every answer comes from the agent.
+     *
+     * @throws IOException when the socket is absent, not permitted to this user (the message says how to join the
+     *     socket's group), refuses the connection (no agent is running) or does not answer in time
+     */
+    public static ProcessGroups openAgent(Path socket) throws IOException {
+        return new ProcessGroups(AgentGroups.connect(socket), null);
     }
 
-    /** The machine's energy since this API was opened (vJoule's {@code getCurrentMachineConsumption}). */
-    public synchronized Consumption machine() {
-        attribute();
-        long[] total = new long[componentOfDomain.length];
-        for (int d = 0; d < total.length; d++) {
-            total[d] = previousEnergy.totalMicrojoules(d) - opened.totalMicrojoules(d);
+    /** The agent's socket: {@value #AGENT_SOCKET_VARIABLE} when set and not blank, else the default path. */
+    public static Path agentSocket(Map<String, String> environment) {
+        String value = environment.get(AGENT_SOCKET_VARIABLE);
+        return value == null || value.isBlank() ? DEFAULT_AGENT_SOCKET : Path.of(value.strip());
+    }
+
+    private static LocalGroups engine(SystemPaths paths, Sampler sampler, boolean ownsSampler, CgroupFs cgroups,
+            long intervalNanos) throws IOException {
+        ProcStatCpuLine node = ProcStatCpuLine.open(paths.proc("stat"));
+        try {
+            return new LocalGroups(sampler, ownsSampler, cgroups, node, intervalNanos);
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
         }
-        return consumption(total);
     }
 
-    /** The part of the machine's energy spent while the CPUs were idle, since this API was opened. */
-    public synchronized Consumption idle() {
-        attribute();
-        return consumption(idleMicrojoules);
+    private static void checkInterval(long intervalNanos) {
+        if (intervalNanos <= 0) {
+            throw new IllegalArgumentException("the attribution interval must be > 0 ns, got " + intervalNanos);
+        }
+    }
+
+    /** Which side answers: this process or the agent. */
+    public Backend backend() {
+        return backend.kind();
     }
 
     /**
-     * The machine's active energy no group was given since this API was opened: work outside the groups, energy
-     * from before a group was tracked, and rounding remainders. {@code machine = idle + groups + unattributed}.
+     * The energy source measured, in process.
+     *
+     * @throws IllegalStateException through the agent, whose source lives in the agent: use {@link #sourceName()}
+     *     and {@link #estimated()}
      */
-    public synchronized Consumption unattributed() {
-        attribute();
-        return consumption(unattributedMicrojoules);
+    public EnergySource source() {
+        return local("source()", "use sourceName() and estimated()").source();
     }
 
     /**
-     * The machine's energy since this API was opened and how it splits, all at one moment:
-     * {@code machine == idle + sum(groups) + unattributed}, exactly, component by component.
+     * The cgroup trees groups are found and created in, in process.
+     *
+     * @throws IllegalStateException through the agent, which finds and creates the groups
      */
-    public synchronized Balance balance() {
-        Consumption machine = machine();
-        Map<String, Consumption> byGroup = new LinkedHashMap<>();
-        groups.forEach((name, group) -> byGroup.put(name, consumption(group.microjoules)));
-        return new Balance(machine, consumption(idleMicrojoules), consumption(unattributedMicrojoules), byGroup);
+    public CgroupFs cgroups() {
+        return local("cgroups()", "use CgroupFs.discover(SystemPaths.real()) to look at the trees yourself")
+                .cgroups();
+    }
+
+    /** The energy source's name ({@code powercap}, {@code model}, ...), wherever it is read. */
+    public String sourceName() {
+        return backend.sourceName();
+    }
+
+    /** True when the numbers come from a model (the {@code model} source) and not from hardware counters. */
+    public boolean estimated() {
+        return backend.estimated();
+    }
+
+    private LocalGroups local(String what, String instead) {
+        if (backend instanceof LocalGroups local) {
+            return local;
+        }
+        throw new IllegalStateException(what + " exists only in process; this ProcessGroups is answered by "
+                + backend.describe() + ": " + instead);
     }
 
     /**
-     * How the machine's energy since a {@link ProcessGroups} was opened splits, at one moment.
+     * The machine's energy since this API was opened (vJoule's {@code getCurrentMachineConsumption}); through the
+     * agent, since the agent started.
+     */
+    public Consumption machine() {
+        return backend.machine();
+    }
+
+    /** The part of the machine's energy spent while the CPUs were idle, since {@link #machine()} counts. */
+    public Consumption idle() {
+        return backend.idle();
+    }
+
+    /**
+     * The machine's active energy no group was given since {@link #machine()} counts: work outside the groups,
+     * energy from before a group was tracked, and rounding remainders.
+     */
+    public Consumption unattributed() {
+        return backend.unattributed();
+    }
+
+    /**
+     * The machine's energy and how it splits, all at one moment:
+     * {@code machine == idle + sum(groups) + removed + unattributed}, exactly, component by component. Through the
+     * agent, every group the agent follows (for every user) is listed.
+     */
+    public Balance balance() {
+        return backend.balance();
+    }
+
+    /**
+     * How the machine's energy splits, at one moment.
      *
      * @param machine the machine's energy
      * @param idle the part spent while the CPUs were idle
      * @param unattributed the active part no group was given
      * @param groups each tracked group's part, by name, in the order they were asked for
+     * @param removed the parts of groups no longer followed (removed, or forgotten by every client of the agent)
      */
     public record Balance(Consumption machine, Consumption idle, Consumption unattributed,
-            Map<String, Consumption> groups) {
+            Map<String, Consumption> groups, Consumption removed) {
         public Balance {
-            groups = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(groups));
+            groups = Collections.unmodifiableMap(new LinkedHashMap<>(groups));
+        }
+
+        /** A balance where no group was removed yet. */
+        public Balance(Consumption machine, Consumption idle, Consumption unattributed,
+                Map<String, Consumption> groups) {
+            this(machine, idle, unattributed, groups, new Consumption(machine.timeNanos(), 0, 0, 0,
+                    machine.estimated()));
+        }
+
+        /** {@code idle + groups + removed + unattributed}: equal to {@link #machine()}, always. */
+        public Consumption parts() {
+            Consumption sum = idle.plus(unattributed).plus(removed);
+            for (Consumption group : groups.values()) {
+                sum = sum.plus(group);
+            }
+            return sum;
         }
     }
 
@@ -219,221 +319,69 @@ public final class ProcessGroups implements AutoCloseable {
      * group is used (and left to its maker to remove).
      *
      * @throws CgroupException when the cgroup does not exist, or creating {@code this} is not permitted (run as root,
-     *     or through {@code erg agent}, coming)
+     *     or join the agent's {@code ergometer} group)
      */
-    public synchronized MeteredGroup group(String name) throws CgroupException {
-        ensureOpen();
-        if (name.equals(THIS)) {
-            long pid = ProcessHandle.current().pid();
-            String relative = CgroupFs.SLICE + "/" + THIS + "-" + pid;
-            MeteredGroup known = groups.get(relative);
-            if (known != null) {
-                return known;
-            }
-            boolean alreadyThere = cgroups.membership(pid).cgroupPaths().entrySet().stream()
-                    .anyMatch(e -> e.getValue().equals(e.getKey().cgroupPath(relative)));
-            return track(alreadyThere ? cgroups.find(relative) : cgroups.create(THIS + "-" + pid, List.of(pid)));
-        }
-        String relative = name.replaceAll("^/+|/+$", "");
-        MeteredGroup known = groups.get(relative);
-        return known != null ? known : track(cgroups.find(relative));
+    public MeteredGroup group(String name) throws CgroupException {
+        return name.equals(THIS) ? backend.thisGroup(ProcessHandle.current().pid()) : backend.find(name);
+    }
+
+    /**
+     * The group {@value #THIS} of another process: {@code ergometer.slice/this-PID}, created and the process moved
+     * into it (and back on {@link #close()}), as a server answering for its clients needs it. Through the agent, only
+     * for a process of one's own user (root excepted).
+     *
+     * @throws CgroupException when the process does not exist, or moving it is not permitted
+     */
+    public MeteredGroup thisGroup(long pid) throws CgroupException {
+        return backend.thisGroup(pid);
     }
 
     /**
      * Creates the group {@code ergometer.slice/NAME} with the given processes (vJoule's {@code createGroup}); its
      * consumption counts from now. {@link #close()} removes it and moves its processes back.
      *
-     * @throws CgroupException when it exists already, no pid could be moved, or the tree is not writable by this
-     *     user (run as root, or through {@code erg agent}, coming)
+     * @throws CgroupException when it exists already, no pid could be moved, the tree is not writable by this user
+     *     (run as root, or through {@code erg agent}), or through the agent a pid belongs to another user
      * @throws IllegalArgumentException when the name is not a valid {@link GroupName}
      */
-    public synchronized MeteredGroup createGroup(String name, long... pids) throws CgroupException {
-        ensureOpen();
-        List<Long> list = Arrays.stream(pids).boxed().toList();
-        return track(cgroups.create(name, list));
-    }
-
-    /** The groups tracked, in the order they were asked for. */
-    public synchronized List<MeteredGroup> groups() {
-        return List.copyOf(groups.values());
-    }
-
-    private MeteredGroup track(ProcessGroup cgroup) throws CgroupException {
-        CpuUsageCounter counter;
-        try {
-            counter = cgroups.openCpuUsage(cgroup);
-        } catch (CgroupException e) {
-            removeQuietly(cgroup);
-            throw e;
-        }
-        try {
-            attribute();
-            MeteredGroup group = new MeteredGroup(this, cgroup, counter, componentOfDomain.length);
-            groups.put(cgroup.name(), group);
-            return group;
-        } catch (RuntimeException e) {
-            counter.close();
-            removeQuietly(cgroup);
-            throw e;
-        }
-    }
-
-    synchronized Consumption consumptionOf(MeteredGroup group) {
-        attribute();
-        return consumption(group.microjoules);
-    }
-
-    synchronized long cpuNanosOf(MeteredGroup group) {
-        attribute();
-        return group.cpuNanos;
-    }
-
-    /** Splits the energy since the previous call among idle, the groups and the rest; accumulates the parts. */
-    private void attribute() {
-        ensureOpen();
-        if (failure != null) {
-            throw failure;
-        }
-        List<MeteredGroup> tracked = List.copyOf(groups.values());
-        long[] cpu = new long[tracked.size()];
-        for (int i = 0; i < cpu.length; i++) {
-            MeteredGroup g = tracked.get(i);
-            long now = g.counter.cpuNanos();
-            cpu[i] = Math.max(0, now - g.previousCpuNanos);
-            g.previousCpuNanos = now;
-            g.cpuNanos += cpu[i];
-        }
-        node.read();
-        long busyTicks = Math.max(0, node.busyTicks() - previousBusyTicks);
-        long totalTicks = Math.max(busyTicks, node.totalTicks() - previousTotalTicks);
-        previousBusyTicks = node.busyTicks();
-        previousTotalTicks = node.totalTicks();
-        EnergySnapshot now = sampler.sample();
-        EnergyInterval energy = now.minus(previousEnergy);
-        previousEnergy = now;
-        for (int d = 0; d < componentOfDomain.length; d++) {
-            DomainShare share = Attribution.split(energy.microjoules(d), busyTicks * nanosPerTick,
-                    totalTicks * nanosPerTick, cpu);
-            idleMicrojoules[d] += share.idleMicrojoules();
-            unattributedMicrojoules[d] += share.unattributedMicrojoules();
-            for (int i = 0; i < cpu.length; i++) {
-                tracked.get(i).microjoules[d] += share.consumerMicrojoules(i);
-            }
-        }
-    }
-
-    private Consumption consumption(long[] perDomain) {
-        long[] components = new long[3];
-        for (int d = 0; d < perDomain.length; d++) {
-            if (componentOfDomain[d] != NONE) {
-                components[componentOfDomain[d]] += perDomain[d];
-            }
-        }
-        return new Consumption(previousEnergy.timeNanos(), components[CPU], components[RAM], components[GPU],
-                source.estimated());
+    public MeteredGroup createGroup(String name, long... pids) throws CgroupException {
+        return backend.create(name, pids.clone());
     }
 
     /**
-     * Which component each domain counts in: packages as CPU (or, without packages, psys, else the machine domain),
-     * DRAM as RAM, GPUs as GPU; cores and uncore are parts of their package and count in none.
+     * Stops following a group; a group this {@code ProcessGroups} created is removed (its processes moved back). Its
+     * energy so far moves to {@link Balance#removed()}.
+     *
+     * @throws CgroupException when the created group could not be removed (it is no longer followed all the same)
+     * @throws IllegalArgumentException when the group is not one this {@code ProcessGroups} follows
      */
-    private static int[] components(List<Domain> domains) {
-        boolean packages = domains.stream().anyMatch(d -> d.resource() instanceof Resource.Package);
-        boolean psys = domains.stream().anyMatch(d -> d.resource() instanceof Resource.Psys);
-        int[] components = new int[domains.size()];
-        for (int d = 0; d < components.length; d++) {
-            components[d] = switch (domains.get(d).resource()) {
-                case Resource.Package p -> CPU;
-                case Resource.Psys p -> packages ? NONE : CPU;
-                case Resource.Machine m -> packages || psys ? NONE : CPU;
-                case Resource.Dram r -> RAM;
-                case Resource.Gpu g -> GPU;
-                default -> NONE;
-            };
+    public void remove(MeteredGroup group) throws CgroupException {
+        if (group.backend() != backend) {
+            throw new IllegalArgumentException(group + " belongs to another ProcessGroups");
         }
-        return components;
+        backend.remove(group);
     }
 
-    private void run() {
-        long next = System.nanoTime() + intervalNanos;
-        while (running) {
-            LockSupport.parkNanos(next - System.nanoTime());
-            if (!running) {
-                return;
-            }
-            synchronized (this) {
-                if (closed) {
-                    return;
-                }
-                try {
-                    attribute();
-                } catch (RuntimeException e) {
-                    failure = e;
-                    return;
-                }
-            }
-            next += intervalNanos;
-            long now = System.nanoTime();
-            if (next < now) {
-                next = now + intervalNanos;
-            }
-        }
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException("this ProcessGroups is closed; open a new one");
-        }
-    }
-
-    private void removeQuietly(ProcessGroup cgroup) {
-        if (cgroup.createdByErgometer()) {
-            try {
-                cgroups.remove(cgroup);
-            } catch (CgroupException ignored) {
-                // the error being reported matters more; the group's path is in it
-            }
-        }
+    /** The groups tracked, in the order they were asked for. */
+    public List<MeteredGroup> groups() {
+        return backend.groups();
     }
 
     /**
      * Removes exactly the groups this object created (moving their processes back where they came from), and closes
-     * the sampler and the source. Groups found, not created, are left alone.
+     * the sampler and the source it opened (or the connection to the agent). Groups found, not created, are left
+     * alone.
      *
      * @throws IllegalStateException when a created group could not be removed; everything else is closed first
      */
     @Override
     public void close() {
-        running = false;
-        LockSupport.unpark(loop);
-        try {
-            loop.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        List<String> failures = new ArrayList<>();
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            for (MeteredGroup group : groups.values()) {
-                group.counter.close();
-                if (group.createdHere()) {
-                    try {
-                        cgroups.remove(group.cgroup());
-                    } catch (CgroupException e) {
-                        failures.add(e.getMessage());
-                    }
-                }
-            }
-            sampler.close();
-            node.close();
-            source.close();
-        }
-        if (!failures.isEmpty()) {
-            throw new IllegalStateException("could not remove every group this ProcessGroups created: "
-                    + String.join("; ", failures));
-        }
+        backend.close();
+    }
+
+    /** Which backend answers and how, for example {@code ProcessGroups[agent at /run/ergometer/agent.sock, ...]}. */
+    @Override
+    public String toString() {
+        return "ProcessGroups[" + backend.describe() + (agentNote == null ? "" : "; " + agentNote) + "]";
     }
 }

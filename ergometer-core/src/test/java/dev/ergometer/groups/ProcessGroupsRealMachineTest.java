@@ -186,6 +186,32 @@ class ProcessGroupsRealMachineTest {
         }
     }
 
+    @Test
+    void removeStopsFollowingAGroupAndKeepsItsEnergyInRemoved() throws Exception {
+        CgroupFs cgroups = CgroupFs.discover(paths);
+        Process busy = child(FULL_LOAD);
+        try (ProcessGroups api = open(INTERVAL_NANOS)) {
+            MeteredGroup group = api.createGroup("test-removed-" + suffix, busy.pid());
+            Thread.sleep(600);
+            Consumption given = group.consumption();
+
+            api.remove(group);
+            ProcessGroups.Balance balance = api.balance();
+
+            assertThat(api.groups()).isEmpty();
+            assertThat(balance.groups()).isEmpty();
+            assertThat(balance.removed().cpuMicrojoules()).isGreaterThanOrEqualTo(given.cpuMicrojoules()).isPositive();
+            assertThat(balance.parts()).isEqualTo(balance.machine());
+            assertThat(cgroups.used()).allSatisfy(h ->
+                    assertThat(h.directory(h.cgroupPath(group.name()))).doesNotExist());
+            assertThat(busy.isAlive()).isTrue();
+            org.assertj.core.api.Assertions.assertThatThrownBy(group::consumption)
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("no longer followed");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> api.remove(group))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not followed");
+        }
+    }
+
     private Process child(String script) throws IOException {
         Process child = new ProcessBuilder("sh", "-c", script).start();
         children.add(child);
