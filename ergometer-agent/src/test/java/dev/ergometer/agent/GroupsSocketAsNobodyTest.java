@@ -48,7 +48,7 @@ class GroupsSocketAsNobodyTest {
         assertThat(uid).as("this test starts a client as nobody and creates real cgroups: run the build as root,"
                 + " for example sudo ./mvnw test; running as uid %d", uid).isZero();
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path classes = copyClasses(dir.resolve("classes"));
+        String classes = copyClasses(dir.resolve("classes"));
         Path socket = dir.resolve("agent.sock");
         Path rootOnly = dir.resolve("root-only.sock");
         CgroupFs cgroups = CgroupFs.discover(paths);
@@ -96,12 +96,12 @@ class GroupsSocketAsNobodyTest {
     }
 
     /** Runs NobodyClient as nobody and returns its {@code step: outcome} lines; fails with its output otherwise. */
-    private Map<String, String> runAsNobody(Path classes, String... args) throws IOException, InterruptedException {
+    private Map<String, String> runAsNobody(String classes, String... args) throws IOException, InterruptedException {
         Path log = dir.resolve("nobody.out");
         List<String> command = new java.util.ArrayList<>(List.of("setpriv", "--reuid=" + NOBODY,
                 "--regid=" + NOBODY, "--clear-groups", "--",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:-UsePerfData",
-                "-cp", classes.toString(), NobodyClient.class.getName()));
+                "-cp", classes, NobodyClient.class.getName()));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the nobody client finished").isTrue();
@@ -117,18 +117,21 @@ class GroupsSocketAsNobodyTest {
         return steps;
     }
 
-    /** Copies ergometer-core's classes and NobodyClient to a folder every user may read. */
-    private static Path copyClasses(Path target) throws IOException, URISyntaxException {
+    /**
+     * Copies ergometer-core (its class folder, or its jar in a {@code verify} build) and NobodyClient to a folder every
+     * user may read; returns the class path to give the nobody JVM.
+     */
+    private static String copyClasses(Path target) throws IOException, URISyntaxException {
         Path core = Path.of(ProcessGroups.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path tests = Path.of(NobodyClient.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Files.createDirectories(target);
+        String classPath = target.toString();
         if (Files.isDirectory(core)) {
             copyTree(core, target);
         } else {
             Path jar = target.resolve("ergometer-core.jar");
             Files.copy(core, jar);
-            throw new IllegalStateException("ergometer-core is a jar here (" + core + "); run the tests from the"
-                    + " reactor build (./mvnw -pl ergometer-agent -am test) so its classes are a folder");
+            classPath = target + java.io.File.pathSeparator + jar;
         }
         Path client = tests.resolve(NobodyClient.class.getName().replace('.', '/') + ".class");
         Path to = target.resolve(tests.relativize(client).toString());
@@ -140,7 +143,7 @@ class GroupsSocketAsNobodyTest {
                         Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
             }
         }
-        return target;
+        return classPath;
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
