@@ -14,19 +14,20 @@ import java.util.Optional;
 /**
  * The GPU domains of a sampled source and where their utilisation comes from: splits each GPU's energy with
  * {@link GpuAttribution} from the samples its source reports since the previous interval, or leaves it unattributed,
- * saying why, when no source reports them. Never splits a GPU's energy by CPU time. Not thread-safe.
+ * saying why, when no source reports them. Never splits a GPU's energy by CPU time. Not thread-safe. Used by
+ * {@link AttributionSampler} and by the process-group engine ({@code dev.ergometer.groups}).
  */
-final class GpuShares {
+public final class GpuShares {
 
     /** Which consumer a pid belongs to. */
     @FunctionalInterface
-    interface PidLookup {
+    public interface PidLookup {
         /** The consumer index of a pid in this interval, or {@code -1} when it is none of them. */
         int consumerOf(int pid);
     }
 
     /** How one GPU's energy was split in one interval, and why not by utilisation when it was not. */
-    record Split(DomainShare share, AttributedInterval.SplitBasis basis, Optional<String> warning) {
+    public record Split(DomainShare share, AttributedInterval.SplitBasis basis, Optional<String> warning) {
     }
 
     /** One GPU domain: its source (null when none reports utilisation), its slot there and the cursors. */
@@ -53,7 +54,7 @@ final class GpuShares {
     }
 
     /** The GPU domains of {@code source} (itself, or the parts of a {@link CompositeSource}), in its slot order. */
-    static GpuShares of(EnergySource source) {
+    public static GpuShares of(EnergySource source) {
         List<EnergySource> parts = source instanceof CompositeSource composite ? composite.parts() : List.of(source);
         Slot[] slots = new Slot[source.domains().size()];
         int offset = 0;
@@ -72,12 +73,12 @@ final class GpuShares {
     }
 
     /** Whether the domain in slot {@code domain} is a GPU. */
-    boolean isGpu(int domain) {
+    public boolean isGpu(int domain) {
         return slots[domain] != null;
     }
 
     /** Whether any GPU's source reports utilisation (only then do pids need looking up). */
-    boolean reportsProcesses() {
+    public boolean reportsProcesses() {
         for (Slot slot : slots) {
             if (slot != null && slot.source != null) {
                 return true;
@@ -87,7 +88,7 @@ final class GpuShares {
     }
 
     /** Skips every sample reported so far: the next split covers what comes after now. */
-    void baseline() {
+    public void baseline() {
         for (Slot slot : slots) {
             if (slot != null && slot.source != null) {
                 UtilizationSamples samples = slot.source.utilizationSince(slot.local, 0, 0);
@@ -98,7 +99,7 @@ final class GpuShares {
     }
 
     /** Splits the energy of the GPU in slot {@code domain} among {@code consumers} consumers. */
-    Split split(int domain, long energyMicrojoules, int consumers, PidLookup pids) {
+    public Split split(int domain, long energyMicrojoules, int consumers, PidLookup pids) {
         Slot slot = slots[domain];
         if (slot.source == null) {
             return unattributed(energyMicrojoules, consumers, slot.domain.id() + ": energy left unattributed: the "

@@ -3,6 +3,7 @@ package dev.ergometer.groups;
 import dev.ergometer.attribution.Attribution;
 import dev.ergometer.attribution.ClockTicks;
 import dev.ergometer.attribution.DomainShare;
+import dev.ergometer.attribution.GpuShares;
 import dev.ergometer.model.Domain;
 import dev.ergometer.model.Resource;
 import dev.ergometer.sampler.EnergyInterval;
@@ -12,6 +13,7 @@ import dev.ergometer.source.EnergySource;
 import dev.ergometer.source.model.ProcStatCpuLine;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +22,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The process-group engine in this process: a {@link Sampler}, the node's CPU time from {@code /proc/stat}, the
  * groups' cgroup CPU time, and an attribution loop that, every interval (and at every query), splits each domain's
- * energy with {@link Attribution#split} into idle, the groups' parts and the rest. Thread-safe.
+ * energy with {@link Attribution#split} into idle, the groups' parts and the rest. GPU energy is split by the groups'
+ * processes' GPU utilisation ({@link GpuShares}, from NVML), never by CPU time: without per-process utilisation it stays
+ * unattributed. Thread-safe.
  */
 final class LocalGroups implements GroupsBackend {
 
@@ -36,6 +40,7 @@ final class LocalGroups implements GroupsBackend {
     private final ProcStatCpuLine node;
     private final long nanosPerTick;
     private final int[] componentOfDomain;
+    private final GpuShares gpus;
     private final EnergySnapshot opened;
     private final long[] idleMicrojoules;
     private final long[] unattributedMicrojoules;
@@ -80,12 +85,14 @@ final class LocalGroups implements GroupsBackend {
         this.intervalNanos = intervalNanos;
         List<Domain> domains = sampler.domains();
         this.componentOfDomain = components(domains);
+        this.gpus = GpuShares.of(source);
         this.idleMicrojoules = new long[domains.size()];
         this.unattributedMicrojoules = new long[domains.size()];
         this.removedMicrojoules = new long[domains.size()];
         node.read();
         previousBusyTicks = node.busyTicks();
         previousTotalTicks = node.totalTicks();
+        gpus.baseline();
         opened = sampler.sample();
         previousEnergy = opened;
         loop = Thread.ofPlatform().daemon().name("ergometer-process-groups").start(this::run);
@@ -269,15 +276,54 @@ final class LocalGroups implements GroupsBackend {
         EnergySnapshot now = sampler.sample();
         EnergyInterval energy = now.minus(previousEnergy);
         previousEnergy = now;
+        GpuShares.PidLookup pids = null;
         for (int d = 0; d < componentOfDomain.length; d++) {
-            DomainShare share = Attribution.split(energy.microjoules(d), busyTicks * nanosPerTick,
-                    totalTicks * nanosPerTick, cpu);
+            DomainShare share;
+            if (gpus.isGpu(d)) {
+                if (pids == null) {
+                    pids = gpus.reportsProcesses() ? groupOfPid(tracked) : pid -> -1;
+                }
+                share = gpus.split(d, energy.microjoules(d), tracked.size(), pids).share();
+            } else {
+                share = Attribution.split(energy.microjoules(d), busyTicks * nanosPerTick, totalTicks * nanosPerTick,
+                        cpu);
+            }
             idleMicrojoules[d] += share.idleMicrojoules();
             unattributedMicrojoules[d] += share.unattributedMicrojoules();
             for (int i = 0; i < cpu.length; i++) {
                 tracked.get(i).microjoules[d] += share.consumerMicrojoules(i);
             }
         }
+    }
+
+    /**
+     * Which tracked group holds a process: the one whose cgroup is the process's own or its nearest ancestor (one
+     * read of /proc/PID/cgroup per pid and interval); -1 for none.
+     */
+    private GpuShares.PidLookup groupOfPid(List<Account> tracked) {
+        Map<Integer, Integer> seen = new HashMap<>();
+        return pid -> seen.computeIfAbsent(pid, p -> {
+            ProcessGroup process;
+            try {
+                process = cgroups.groupOf(p);
+            } catch (CgroupException gone) {
+                return -1;
+            }
+            int best = -1;
+            int bestLength = -1;
+            for (int i = 0; i < tracked.size(); i++) {
+                for (Map.Entry<CgroupHierarchy, String> path : tracked.get(i).group.cgroup().cgroupPaths().entrySet()) {
+                    String own = process.cgroupPaths().get(path.getKey());
+                    String group = path.getValue();
+                    if (own != null && (own.equals(group) || own.startsWith(group.endsWith("/") ? group : group + "/"))
+                            && group.length() > bestLength) {
+                        best = i;
+                        bestLength = group.length();
+                    }
+                }
+            }
+            return best;
+        });
     }
 
     private Consumption consumption(long[] perDomain) {

@@ -31,8 +31,8 @@ import java.util.Map;
  * process that ends keeps its energy: its CPU time stays in its cgroup's counter. {@link #backend()} and
  * {@link #toString()} say which of the two answers.
  *
- * <p>The model's limits: RAM and GPU energy are shared by CPU time too (per-process GPU utilisation from NVML is
- * later work); groups must not nest (a nested group's CPU time would be counted twice and every share scaled down);
+ * <p>The model's limits: RAM energy is shared by CPU time too (GPU energy goes by the processes' GPU utilisation from
+ * NVML, or stays unattributed without it); groups must not nest (a nested group's CPU time would be counted twice and every share scaled down);
  * see docs/attribution.md.
  *
  * <pre>{@code
