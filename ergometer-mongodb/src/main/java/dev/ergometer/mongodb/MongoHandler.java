@@ -57,6 +57,7 @@ public final class MongoHandler implements EnergyHandler, AutoCloseable {
     /** pyJoules' default {@code trace_name_prefix}. */
     public static final String DEFAULT_TRACE_NAME_PREFIX = "trace_";
 
+    /** The server for messages: its hosts, never the connection string (which may hold a password). */
     private final String uri;
     private final long connectedTimeoutMillis;
     private final String traceNamePrefix;
@@ -66,16 +67,17 @@ public final class MongoHandler implements EnergyHandler, AutoCloseable {
     private int savedTraces;
 
     private MongoHandler(Builder builder) {
-        this.uri = builder.uri;
         this.connectedTimeoutMillis = builder.connectedTimeoutMillis;
         this.traceNamePrefix = builder.traceNamePrefix;
         ConnectionString connection;
         try {
-            connection = new ConnectionString(uri);
+            connection = new ConnectionString(builder.uri);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("'" + uri + "' is not a MongoDB URI: " + e.getMessage()
-                    + "; write it as mongodb://host[:port][/?options], e.g. mongodb://localhost:27017", e);
+            throw new IllegalArgumentException("'" + withoutPassword(builder.uri) + "' is not a MongoDB URI: "
+                    + e.getMessage() + "; write it as mongodb://host[:port][/?options], e.g. mongodb://localhost:27017",
+                    e);
         }
+        this.uri = String.join(",", connection.getHosts());
         this.client = MongoClients.create(MongoClientSettings.builder()
                 .applyConnectionString(connection)
                 .applyToClusterSettings(cluster ->
@@ -92,6 +94,11 @@ public final class MongoHandler implements EnergyHandler, AutoCloseable {
             client.close();
             throw e;
         }
+    }
+
+    /** The connection string with any {@code user:password@} part masked, for messages. */
+    static String withoutPassword(String connectionString) {
+        return connectionString.replaceAll("(://)[^/@]*@", "$1***@");
     }
 
     /**

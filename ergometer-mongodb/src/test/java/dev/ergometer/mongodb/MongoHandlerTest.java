@@ -194,7 +194,7 @@ class MongoHandlerTest {
                         .connectedTimeoutMillis(300).build())
                 .isInstanceOf(MongoStoreException.class)
                 .hasCauseInstanceOf(MongoTimeoutException.class)
-                .hasMessageContaining("cannot connect to MongoDB at " + closedUri)
+                .hasMessageContaining("cannot connect to MongoDB at 127.0.0.1:" + closedPort)
                 .hasMessageContaining("within 300 ms")
                 .hasMessageContaining("start mongod")
                 .hasMessageContaining("firewall")
@@ -210,7 +210,7 @@ class MongoHandlerTest {
 
             assertThatThrownBy(handler::saveData)
                     .isInstanceOf(MongoStoreException.class)
-                    .hasMessageContaining("cannot store 1 trace(s) in MongoDB at " + uri)
+                    .hasMessageContaining("cannot store 1 trace(s) in MongoDB at " + uri.substring("mongodb://".length()))
                     .hasMessageContaining("mongod"); // socket closed, or no server within the timeout
             assertThat(handler.savedTraces()).isZero();
         }
@@ -222,5 +222,17 @@ class MongoHandlerTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'http://localhost' is not a MongoDB URI")
                 .hasMessageContaining("mongodb://localhost:27017");
+    }
+
+    @Test
+    void messagesNeverShowThePassword() {
+        assertThat(MongoHandler.withoutPassword("mongodb://energy:s3cret@db1:27017,db2/?authSource=admin"))
+                .isEqualTo("mongodb://***@db1:27017,db2/?authSource=admin");
+        assertThatThrownBy(() -> MongoHandler.builder("mongodb://energy:s3cret@", "db", "c").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("s3cret");
+        String unreachable = "mongodb://energy:s3cret@127.0.0.1:1/?serverSelectionTimeoutMS=300";
+        assertThatThrownBy(() -> MongoHandler.builder(unreachable, "db", "c").connectedTimeoutMillis(300).build())
+                .isInstanceOf(MongoStoreException.class).hasMessageNotContaining("s3cret")
+                .hasMessageContaining("127.0.0.1:1");
     }
 }
