@@ -86,7 +86,7 @@ class AgentCommandTest {
             Thread.sleep(300);
             HttpResponse<String> metrics = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(metrics.body()).contains("ergometer_energy_joules_total{domain=\"package_0\",socket=\"0\"}");
+            assertThat(metrics.body()).contains("ergometer_energy_joules_total{domain=\"package_0\",estimated=\"false\",socket=\"0\"}");
             assertThat(pushes.get()).as("nothing pushed before the hour is up").isZero();
 
             agent.destroy();   // SIGTERM
