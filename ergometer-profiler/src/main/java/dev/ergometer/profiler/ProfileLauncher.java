@@ -1,0 +1,159 @@
+package dev.ergometer.profiler;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * What {@code erg profile -- COMMAND} does: runs the command with the profiler loaded as a Java agent into its JVM,
+ * waits for it, then prints the summary the agent wrote.
+ *
+ * <p>When the command is a {@code java} launcher ({@code java ...}, {@code /path/to/bin/java ...}), the agent's
+ * options go right after it. Otherwise (a script that starts Java) they go into {@code JDK_JAVA_OPTIONS}, which
+ * every {@code java} launcher of JDK 9 and later reads, so each JVM the command starts is profiled (the first into
+ * the output folder, the others into {@code jvm-PID} folders in it). The profiling itself happens inside the JVM
+ * ({@link ProfilerAgent}): its own thread CPU times and an in-process JFR stream need no second process.
+ *
+ * <pre>{@code
+ * int exit = ProfileLauncher.run(List.of("java", "-jar", "app.jar"),
+ *         ProfileSettings.builder(Path.of("profile")).packages(List.of("com.example")).build(), out, err);
+ * }</pre>
+ */
+public final class ProfileLauncher {
+
+    /** Exit code when the command cannot be started. */
+    public static final int EXIT_NOT_STARTED = 127;
+    /** Exit code when the command ran but no profile was written. */
+    public static final int EXIT_NO_PROFILE = 125;
+
+    private ProfileLauncher() {
+    }
+
+    /**
+     * Runs {@code command} profiled, with standard input, output and error inherited, and prints the summaries.
+     *
+     * @return the command's exit code; {@link #EXIT_NOT_STARTED} when it cannot be started;
+     *     {@link #EXIT_NO_PROFILE} when it exited with 0 but no JVM wrote a profile
+     * @throws IOException when the output folder is not empty or cannot be made, or the agent's jar is not found
+     * @throws InterruptedException when interrupted while waiting for the command
+     */
+    public static int run(List<String> command, ProfileSettings settings, PrintWriter out, PrintWriter err)
+            throws IOException, InterruptedException {
+        if (command.isEmpty()) {
+            throw new IllegalArgumentException("no command to profile: give it after --, as in erg profile -- java"
+                    + " -jar app.jar");
+        }
+        Path folder = settings.outputDirectory().toAbsolutePath();
+        requireEmpty(folder);
+        Files.createDirectories(folder);
+        Path scratch = Files.createTempDirectory("erg-profile");
+        try {
+            Path jar = AgentJar.locate(scratch);
+            List<String> jvmOptions = List.of("-javaagent:" + jar + "=" + settings.toAgentArguments(),
+                    "--enable-native-access=ALL-UNNAMED");
+            ProcessBuilder builder = new ProcessBuilder(withAgent(command, jvmOptions)).inheritIO();
+            if (!isJavaLauncher(command.getFirst())) {
+                Map<String, String> environment = builder.environment();
+                environment.put("JDK_JAVA_OPTIONS", javaOptions(environment.get("JDK_JAVA_OPTIONS"), jvmOptions));
+            }
+            Process process;
+            try {
+                process = builder.start();
+            } catch (IOException e) {
+                err.println("erg: cannot start " + command.getFirst() + ": " + e.getMessage());
+                err.flush();
+                return EXIT_NOT_STARTED;
+            }
+            int exit = process.waitFor();
+            List<Path> summaries = summaries(folder);
+            if (summaries.isEmpty()) {
+                Path error = folder.resolve("error.txt");
+                err.println("erg: no profile was written to " + folder + ": " + (Files.isRegularFile(error)
+                        ? Files.readString(error, StandardCharsets.UTF_8).strip()
+                        : "the command started no JVM of JDK 9 or later, or it was killed before it could write"
+                                + " (SIGKILL, Runtime.halt). Fix: profile a java command (erg profile -- java -jar"
+                                + " app.jar), or add " + jvmOptions.getFirst() + " to its JVM options"));
+                err.flush();
+                return exit != 0 ? exit : EXIT_NO_PROFILE;
+            }
+            for (Path summary : summaries) {
+                if (summaries.size() > 1) {
+                    out.println("== " + summary.getParent());
+                }
+                out.print(Files.readString(summary, StandardCharsets.UTF_8));
+                out.println("Folder: " + summary.getParent());
+            }
+            out.flush();
+            return exit;
+        } finally {
+            try (Stream<Path> files = Files.walk(scratch)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** The command with {@code jvmOptions} after its first word when that is a {@code java} launcher. */
+    static List<String> withAgent(List<String> command, List<String> jvmOptions) {
+        if (!isJavaLauncher(command.getFirst())) {
+            return command;
+        }
+        List<String> result = new ArrayList<>(command.size() + jvmOptions.size());
+        result.add(command.getFirst());
+        result.addAll(jvmOptions);
+        result.addAll(command.subList(1, command.size()));
+        return result;
+    }
+
+    static boolean isJavaLauncher(String program) {
+        Path name = Path.of(program).getFileName();
+        return name != null && (name.toString().equals("java") || name.toString().equals("java.exe"));
+    }
+
+    /** {@code JDK_JAVA_OPTIONS} with the options added, each quoted when it holds white space. */
+    static String javaOptions(String existing, List<String> jvmOptions) {
+        StringBuilder options = new StringBuilder(existing == null ? "" : existing.strip());
+        for (String option : jvmOptions) {
+            if (!options.isEmpty()) {
+                options.append(' ');
+            }
+            options.append(option.chars().anyMatch(Character::isWhitespace) ? '"' + option + '"' : option);
+        }
+        return options.toString();
+    }
+
+    private static void requireEmpty(Path folder) throws IOException {
+        if (Files.isDirectory(folder)) {
+            try (Stream<Path> entries = Files.list(folder)) {
+                if (entries.findAny().isPresent()) {
+                    throw new IOException("the output folder " + folder + " is not empty: remove it, or choose"
+                            + " another one with --output");
+                }
+            }
+        } else if (Files.exists(folder)) {
+            throw new IOException("the output folder " + folder + " is a file: choose a folder with --output");
+        }
+    }
+
+    /** The summaries the profiled JVMs wrote: the folder's own, then those of the {@code jvm-PID} folders. */
+    private static List<Path> summaries(Path folder) throws IOException {
+        List<Path> found = new ArrayList<>();
+        if (Files.isRegularFile(folder.resolve("summary.txt"))) {
+            found.add(folder.resolve("summary.txt"));
+        }
+        try (Stream<Path> entries = Files.list(folder)) {
+            entries.filter(p -> p.getFileName().toString().startsWith("jvm-"))
+                    .map(p -> p.resolve("summary.txt"))
+                    .filter(Files::isRegularFile)
+                    .sorted()
+                    .forEach(found::add);
+        }
+        return found;
+    }
+}
