@@ -81,6 +81,12 @@ final class ProfileCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE}). The timelines are appended every interval.")
     String reportEvery;
 
+    @Option(names = "--from-start",
+            description = "Start profiling before main, which waits for it (JFR and the energy source take about a"
+                    + " second to start); by default profiling starts alongside the program and misses its first"
+                    + " second or so.")
+    boolean fromStart;
+
     @Mixin
     KernelOptions kernel;
 
@@ -105,6 +111,7 @@ final class ProfileCommand implements Callable<Integer> {
                     .source(kernel.source)
                     .paths(kernel.paths())
                     .model(kernel.modelIdleWatts, kernel.modelMaxWatts, kernel.modelDramWattsPerGib)
+                    .fromStart(fromStart)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);

@@ -27,8 +27,10 @@ import jdk.jfr.consumer.RecordingStream;
  * stays with the stream's thread and small.
  *
  * <p>At JVM shutdown, JFR's own shutdown hook stops every recording; the stream then delivers what is left and ends
- * by itself ({@link #awaitEnd}). Calling {@link RecordingStream#stop()} from another shutdown hook at the same time
- * can fail ("already stopped") and leave the stream waiting forever, so {@link #stop(boolean)} only waits then.
+ * by itself. Calling {@link RecordingStream#stop()} from another shutdown hook at the same time can fail ("already
+ * stopped") and leave the stream waiting forever, so {@link #stop(boolean, Duration)} only waits then (and wakes the
+ * stream). The stream's thread is not started with {@link RecordingStream#startAsync()}, whose thread is not a
+ * daemon and would keep the JVM from exiting.
  */
 final class JfrSampling implements AutoCloseable {
 
@@ -47,6 +49,7 @@ final class JfrSampling implements AutoCloseable {
     static final String EXECUTION_EVENT = "jdk.ExecutionSample";
     private static final String LOST_EVENT = "jdk.CPUTimeSamplesLost";
     private static final int CACHE_LIMIT = 20_000;
+    private static final long POKE_MILLIS = 20;
 
     private final RecordingStream stream;
     private final Thread thread;
@@ -194,10 +197,17 @@ final class JfrSampling implements AutoCloseable {
     /**
      * Ends sampling after delivering every sample taken so far, waiting at most {@code timeout}.
      *
+     * <p>At shutdown, JFR's own hook stops the recording and the stream ends by itself once it sees that, but it
+     * looks only after a nap of up to a second between two reads of the recording's file. The nap is an interruptible
+     * wait on the stream's thread, which is this class's own, so it is interrupted every {@value #POKE_MILLIS} ms
+     * until the stream ends: that takes tens of milliseconds instead of up to a second, and every sample is still
+     * delivered (the parser only re-reads the file when woken).
+     *
      * @param atShutdown true from a shutdown hook: JFR's own hook stops the recording, this only waits
      * @return true when the stream delivered everything and ended in time
      */
     boolean stop(boolean atShutdown, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         if (!atShutdown) {
             try {
                 stream.stop();
@@ -206,7 +216,12 @@ final class JfrSampling implements AutoCloseable {
             }
         }
         try {
-            thread.join(timeout);
+            while (thread.isAlive() && System.nanoTime() - deadline < 0) {
+                if (atShutdown) {
+                    thread.interrupt();
+                }
+                thread.join(POKE_MILLIS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

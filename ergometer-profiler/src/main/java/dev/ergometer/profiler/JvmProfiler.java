@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -83,41 +85,36 @@ final class JvmProfiler {
             IOException {
         long pid = ProcessHandle.current().pid();
         Path folder = OutputFolder.claim(settings.outputDirectory(), pid);
-        EnergySources.Selection selection = settings.source() == null
+        // the source opens on a thread of its own while JFR starts here: each takes a few hundred ms
+        FutureTask<EnergySources.Selection> opening = new FutureTask<>(() -> settings.source() == null
                 ? EnergySources.openBest(factories(settings), settings.paths(), Ticker.system())
-                : EnergySources.open(factories(settings), settings.source(), settings.paths(), Ticker.system());
-        EnergySource source = selection.source();
-        List<AutoCloseable> opened = new ArrayList<>(List.of(source));
+                : EnergySources.open(factories(settings), settings.source(), settings.paths(), Ticker.system()));
+        Thread.ofPlatform().daemon().name("erg-profiler-source").start(opening);
+        StackTable stacks = new StackTable();
+        SampleBins bins = new SampleBins();
+        AtomicLong lost = new AtomicLong();
+        JvmProfiler[] self = new JvmProfiler[1];
+        JfrSampling sampling;
+        try {
+            sampling = JfrSampling.start(settings.sampler(), settings.samplingPeriodNanos(), stacks, listener(bins,
+                    lost, self));
+        } catch (RuntimeException e) {
+            closeWhenOpen(opening);
+            throw e;
+        }
+        EnergySource source;
+        try {
+            source = opened(opening).source();
+        } catch (SourceUnavailableException | RuntimeException e) {
+            sampling.close();
+            throw e;
+        }
+        List<AutoCloseable> opened = new ArrayList<>(List.of(source, sampling));
         try {
             Sampler sampler = new Sampler(source, Ticker.system(),
                     Math.min(settings.intervalNanos(), Sampler.DEFAULT_INTERVAL_NANOS)).start();
             opened.addFirst(sampler);
             DomainChoice domains = DomainChoice.of(sampler.domains(), settings.domains());
-            StackTable stacks = new StackTable();
-            SampleBins bins = new SampleBins();
-            AtomicLong lost = new AtomicLong();
-            JvmProfiler[] self = new JvmProfiler[1];
-            JfrSampling sampling = JfrSampling.start(settings.sampler(), settings.samplingPeriodNanos(), stacks,
-                    new JfrSampling.Listener() {
-                        @Override
-                        public void sample(long epochNanos, int tid, String javaThreadName, int stackId) {
-                            bins.add(epochNanos, tid, javaThreadName, stackId);
-                        }
-
-                        @Override
-                        public void lost(int count) {
-                            lost.addAndGet(count);
-                        }
-
-                        @Override
-                        public void flushed(long epochNanos) {
-                            JvmProfiler profiler = self[0];
-                            if (profiler != null) {
-                                profiler.flushedEpochNanos = epochNanos;
-                            }
-                        }
-                    });
-            opened.addFirst(sampling);
             JvmEnergyMeter meter = JvmEnergyMeter.open(sampler, domains, settings.paths(), pid);
             opened.addFirst(meter);
             bins.open(meter.startEpochNanos());
@@ -141,6 +138,54 @@ final class JvmProfiler {
         } catch (IOException | RuntimeException e) {
             closeAll(opened);
             throw e;
+        }
+    }
+
+    private static JfrSampling.Listener listener(SampleBins bins, AtomicLong lost, JvmProfiler[] self) {
+        return new JfrSampling.Listener() {
+            @Override
+            public void sample(long epochNanos, int tid, String javaThreadName, int stackId) {
+                bins.add(epochNanos, tid, javaThreadName, stackId);
+            }
+
+            @Override
+            public void lost(int count) {
+                lost.addAndGet(count);
+            }
+
+            @Override
+            public void flushed(long epochNanos) {
+                JvmProfiler profiler = self[0];
+                if (profiler != null) {
+                    profiler.flushedEpochNanos = epochNanos;
+                }
+            }
+        };
+    }
+
+    /** The opened source, or the reason it could not be opened. */
+    private static EnergySources.Selection opened(FutureTask<EnergySources.Selection> opening)
+            throws SourceUnavailableException {
+        try {
+            return opening.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while opening the energy source", e);
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case SourceUnavailableException unavailable -> throw unavailable;
+                case RuntimeException runtime -> throw runtime;
+                case Error error -> throw error;
+                default -> throw new IllegalStateException(e.getCause());
+            }
+        }
+    }
+
+    private static void closeWhenOpen(FutureTask<EnergySources.Selection> opening) {
+        try {
+            opened(opening).source().close();
+        } catch (SourceUnavailableException | RuntimeException ignored) {
+            // nothing was opened
         }
     }
 

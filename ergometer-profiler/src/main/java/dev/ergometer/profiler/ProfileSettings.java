@@ -46,11 +46,13 @@ import java.util.regex.Pattern;
  * @param modelIdleWatts the model's idle watts per logical CPU, or null for the CPU table's
  * @param modelMaxWatts the model's full-load watts per logical CPU, or null for the CPU table's
  * @param modelDramWattsPerGib the model's DRAM watts per GiB, or null for Cloud Carbon Footprint's
+ * @param fromStart true to start profiling before {@code main} (the program waits about a second for JFR and the
+ *     energy source); false to start it alongside the program, which then misses its first second or so
  */
 public record ProfileSettings(Path outputDirectory, List<String> packages, long intervalNanos,
         Set<ReportFormat> formats, SamplerChoice sampler, long samplingPeriodNanos, long reportEveryNanos,
         String source, List<String> domains, SystemPaths paths, Double modelIdleWatts, Double modelMaxWatts,
-        Double modelDramWattsPerGib) {
+        Double modelDramWattsPerGib, boolean fromStart) {
 
     /** The default interval: energy is split once a second. */
     public static final long DEFAULT_INTERVAL_NANOS = 1_000_000_000L;
@@ -163,6 +165,13 @@ public record ProfileSettings(Path outputDirectory, List<String> packages, long 
         b.paths(paths);
         b.model(number(values, "model-idle-watts"), number(values, "model-max-watts"),
                 number(values, "model-dram-watts-per-gib"));
+        if (values.containsKey("from-start")) {
+            String value = decode(values.get("from-start"));
+            if (!value.equals("true") && !value.equals("false")) {
+                throw new IllegalArgumentException("agent argument from-start=" + value + " is not true or false");
+            }
+            b.fromStart(Boolean.parseBoolean(value));
+        }
         return b.build();
     }
 
@@ -196,6 +205,9 @@ public record ProfileSettings(Path outputDirectory, List<String> packages, long 
         if (modelDramWattsPerGib != null) {
             pairs.add("model-dram-watts-per-gib=" + modelDramWattsPerGib);
         }
+        if (fromStart) {
+            pairs.add("from-start=true");
+        }
         return String.join(",", pairs);
     }
 
@@ -225,7 +237,7 @@ public record ProfileSettings(Path outputDirectory, List<String> packages, long 
 
     private static final List<String> KEYS = List.of("output", "packages", "interval", "format", "sampler", "period",
             "report", "source", "domains", "sysfs", "procfs", "dev", "nvml", "model-idle-watts", "model-max-watts",
-            "model-dram-watts-per-gib");
+            "model-dram-watts-per-gib", "from-start");
 
     private static Double number(Map<String, String> values, String key) {
         String value = values.get(key);
@@ -308,6 +320,7 @@ public record ProfileSettings(Path outputDirectory, List<String> packages, long 
         private Double modelIdleWatts;
         private Double modelMaxWatts;
         private Double modelDramWattsPerGib;
+        private boolean fromStart;
 
         private Builder(Path outputDirectory) {
             this.outputDirectory = Objects.requireNonNull(outputDirectory, "outputDirectory");
@@ -367,10 +380,16 @@ public record ProfileSettings(Path outputDirectory, List<String> packages, long 
             return this;
         }
 
+        /** Whether profiling starts before {@code main} (the program waits for it) or alongside the program. */
+        public Builder fromStart(boolean value) {
+            fromStart = value;
+            return this;
+        }
+
         public ProfileSettings build() {
             return new ProfileSettings(outputDirectory, packages, intervalNanos, formats, sampler,
                     samplingPeriodNanos, reportEveryNanos, source, domains, paths, modelIdleWatts, modelMaxWatts,
-                    modelDramWattsPerGib);
+                    modelDramWattsPerGib, fromStart);
         }
     }
 }

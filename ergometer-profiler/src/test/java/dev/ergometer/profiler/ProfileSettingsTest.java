@@ -24,6 +24,7 @@ class ProfileSettingsTest {
                 .domains(List.of("package_0", "dram_0"))
                 .paths(new SystemPaths(Path.of("/x/sys"), Path.of("/x/proc"), Path.of("/x/dev"), Path.of("nv.so")))
                 .model(1.5, 9.25, 0.4)
+                .fromStart(true)
                 .build();
 
         String arguments = settings.toAgentArguments();

@@ -135,7 +135,7 @@ class ProfilerEndToEndTest {
                 + "\" " + FIXTURE + " alternate 10 300 " + result() + "\n");
         script.toFile().setExecutable(true);
 
-        ProfiledRun run = ProfiledRun.run(settings("script").build(), List.of(script.toString()));
+        ProfiledRun run = ProfiledRun.run(settings("script").fromStart(true).build(), List.of(script.toString()));
 
         assertThat(run.exitCode).as(run.err).isZero();
         assertThat(run.ownMicrojoules("methods-app.csv", B)).isPositive();
@@ -170,7 +170,7 @@ class ProfilerEndToEndTest {
     @Test
     void anEnergySourceThatCannotOpenLeavesTheProgramRunningAndSaysWhy() throws Exception {
         Path output = temp.resolve("program-output.txt");
-        ProfiledRun run = ProfiledRun.run(settings("nosource").paths(SystemPaths.real()
+        ProfiledRun run = ProfiledRun.run(settings("nosource").fromStart(true).paths(SystemPaths.real()
                         .withSysfs(temp.resolve("empty"))).build(),
                 List.of("sh", "-c", "exec \"$0\" -cp \"$1\" " + FIXTURE + " alternate 1 10 \"$2\"",
                         ProfiledRun.java(), ProfiledRun.testClasses(), output.toString()));
@@ -179,6 +179,26 @@ class ProfilerEndToEndTest {
         assertThat(run.err).contains("no profile was written").contains("cannot profile this JVM: powercap")
                 .contains("class/powercap is absent").doesNotContain("profile a java command");
         assertThat(Files.readString(output)).as("the program ran on, unprofiled").startsWith("a=");
+    }
+
+    @Test
+    void aProgramThatEndsBeforeProfilingStartedAlongsideItSaysToProfileFromTheStart() throws Exception {
+        ProfiledRun run = ProfiledRun.run(settings("short").build(),
+                List.of(ProfiledRun.java(), "-cp", ProfiledRun.testClasses(), FIXTURE, "alternate", "1", "4",
+                        result()));
+
+        assertThat(run.exitCode).isEqualTo(ProfileLauncher.EXIT_NO_PROFILE);
+        assertThat(run.err).contains("the program ended before profiling started").contains("--from-start");
+    }
+
+    @Test
+    void fromTheStartEvenAShortProgramIsProfiled() throws Exception {
+        ProfiledRun run = ProfiledRun.run(settings("short-from-start").fromStart(true).build(),
+                List.of(ProfiledRun.java(), "-cp", ProfiledRun.testClasses(), FIXTURE, "alternate", "1", "4",
+                        result()));
+
+        assertThat(run.exitCode).as(run.err).isZero();
+        assertThat(run.out).contains("Energy profile of JVM");
     }
 
     /** Where the fixture writes its own figures (not to standard output: that is the test runner's channel). */
