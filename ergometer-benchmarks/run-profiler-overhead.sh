@@ -3,16 +3,21 @@
 # docs/PERFORMANCE.md reports it. Runs ProfilerOverheadWorkload (a fixed amount of work: hash maps, sorting, SHA-256,
 # BigInteger) PAIRS times without and with -javaagent:lib/ergometer-profiler-*.jar (default settings, energy from
 # the best source of this machine), in alternating order (A B, B A, ...) so that a change in the machine's load hits
-# both alike, once with 1 worker thread and once with as many as there are cores. Prints each pair and, per thread
-# count, the median slowdown with its range, for the work time (measured in the program: first round to last) and
-# the process's wall time (JVM start, agent start-up and the final reports included).
-#     ergometer-benchmarks/run-profiler-overhead.sh            # PAIRS=8, ROUNDS=300 (about 15 s a run here)
-#     PAIRS=4 ROUNDS=100 ergometer-benchmarks/run-profiler-overhead.sh
+# both alike, once with 1 worker thread and once with as many as there are cores. Per run it records:
+#   work   wall time of the work, measured in the program (first round to last)
+#   wcpu   CPU time of the worker threads (each thread's own clock): what the profiler costs the program's threads
+#   pcpu   CPU time of the whole process (user + system, from the shell): the program's and the profiler's, start-up
+#          and exit included; on a machine whose cores are all busy, the slowdown is this increase
+#   wall   wall time of the process (JVM start, profiler start-up and the final reports included)
+# and prints each pair and, per figure, the median change over the pairs with its range. CPU times are far less
+# disturbed than wall times by other programs on a shared machine.
+#     ergometer-benchmarks/run-profiler-overhead.sh            # PAIRS=8, ROUNDS=1500
+#     PAIRS=4 ROUNDS=500 ergometer-benchmarks/run-profiler-overhead.sh
 set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 root=$(dirname "$here")
 pairs=${PAIRS:-8}
-rounds=${ROUNDS:-300}
+rounds=${ROUNDS:-1500}
 # shellcheck source=../ergometer-cli/src/dist/bin/find-jdk
 . "$root/ergometer-cli/src/dist/bin/find-jdk"
 java=$(ergometer_find_java) || exit 125
@@ -30,26 +35,28 @@ agent=$(compgen -G "$root/ergometer-cli/target/ergometer-*/ergometer/lib/ergomet
 jar=$here/target/benchmarks.jar
 main=dev.ergometer.benchmarks.ProfilerOverheadWorkload
 
-# Runs the workload once; prints "work_ms wall_ms". $1: threads, $2: "on" with the profiler.
+# Runs the workload once; prints "work_ms worker_cpu_ms process_cpu_ms wall_ms". $1: threads, $2: on|off.
 run_once() {
-  local start end out options=()
+  local options=() out times
   if [ "$2" = on ]; then
     options=("-javaagent:$agent=output=$work/profile-$RANDOM$RANDOM" --enable-native-access=ALL-UNNAMED)
   fi
-  start=$(date +%s%N)
-  out=$("$java" "${options[@]}" -cp "$jar" "$main" "$1" "$rounds" 2>"$work/stderr.txt") \
-    || { cat "$work/stderr.txt" >&2; exit 1; }
-  end=$(date +%s%N)
+  TIMEFORMAT='%3R %3U %3S'
+  { time "$java" "${options[@]}" -cp "$jar" "$main" "$1" "$rounds" >"$work/out.txt" 2>"$work/stderr.txt"; } \
+    2>"$work/time.txt" || { cat "$work/stderr.txt" >&2; exit 1; }
   [ "$2" = off ] || grep -q 'profile of JVM' "$work/stderr.txt" \
     || { cat "$work/stderr.txt" >&2; echo "run-profiler-overhead: the profiler did not run" >&2; exit 1; }
-  echo "${out#work_ms=}" | awk -v wall=$(((end - start) / 1000000)) '{ print $1, wall }'
+  out=$(sed -e 's/work_ms=//' -e 's/worker_cpu_ms=//' -e 's/checksum=.*//' "$work/out.txt")
+  times=$(cat "$work/time.txt")
+  awk -v o="$out" -v t="$times" 'BEGIN { split(o, a, " "); split(t, b, " ")
+    printf "%d %d %d %d\n", a[1], a[2], (b[2] + b[3]) * 1000, b[1] * 1000 }'
 }
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load $(cut -d' ' -f1-3 /proc/loadavg); $("$java" -version 2>&1 | head -n 1)"
 for threads in 1 "$(nproc)"; do
-  echo "== $threads worker thread(s), $rounds rounds each, $pairs pairs"
-  echo "| pair | work ms off | work ms on | work slowdown | wall ms off | wall ms on | wall slowdown |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "== $threads worker thread(s), $rounds rounds each, $pairs pairs (off / on, change)"
+  echo "| pair | work ms | worker CPU ms | process CPU ms | wall ms |"
+  echo "|---|---|---|---|---|"
   : >"$work/pairs.txt"
   for pair in $(seq 1 "$pairs"); do
     if [ $((pair % 2)) = 1 ]; then
@@ -58,17 +65,22 @@ for threads in 1 "$(nproc)"; do
       on=$(run_once "$threads" on); off=$(run_once "$threads" off)
     fi
     echo "$pair $off $on" | tee -a "$work/pairs.txt" | awk '{
-      printf "| %d | %d | %d | %+.1f %% | %d | %d | %+.1f %% |\n", $1, $2, $4, 100 * ($4 / $2 - 1), $3, $5, 100 * ($5 / $3 - 1) }'
+      printf "| %d |", $1
+      for (i = 2; i <= 5; i++) printf " %d / %d, %+.1f %% |", $i, $(i + 4), 100 * ($(i + 4) / $i - 1)
+      printf "\n" }'
   done
   awk -v threads="$threads" '
     function median(a, n,   i, j, t) {
       for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
       return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
     }
-    { n++; w[n] = 100 * ($4 / $2 - 1); v[n] = 100 * ($5 / $3 - 1); so += $2; sn += $4
-      if (n == 1 || w[n] < wmin) wmin = w[n]; if (n == 1 || w[n] > wmax) wmax = w[n]
-      if (n == 1 || v[n] < vmin) vmin = v[n]; if (n == 1 || v[n] > vmax) vmax = v[n] }
+    { n++; for (k = 1; k <= 4; k++) { c[k, n] = 100 * ($(k + 5) / $(k + 1) - 1); d[k, n] = $(k + 5) - $(k + 1) } }
     END {
-      printf "%d thread(s): work slowdown median %+.1f %% (pairs from %+.1f to %+.1f %%; total work time %+.1f %%); wall slowdown median %+.1f %% (from %+.1f to %+.1f %%)\n",
-        threads, median(w, n), wmin, wmax, 100 * (sn / so - 1), median(v, n), vmin, vmax }' "$work/pairs.txt"
+      split("work,worker CPU,process CPU,wall", name, ",")
+      for (k = 1; k <= 4; k++) {
+        lo = hi = c[k, 1]; for (i = 1; i <= n; i++) { v[i] = c[k, i]; w[i] = d[k, i]; if (v[i] < lo) lo = v[i]; if (v[i] > hi) hi = v[i] }
+        printf "%d thread(s), %s: median change %+.1f %% (pairs from %+.1f to %+.1f %%), median difference %+d ms\n",
+          threads, name[k], median(v, n), lo, hi, median(w, n)
+      }
+    }' "$work/pairs.txt"
 done

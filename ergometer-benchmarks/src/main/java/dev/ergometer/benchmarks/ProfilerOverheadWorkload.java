@@ -1,5 +1,6 @@
 package dev.ergometer.benchmarks;
 
+import java.lang.management.ManagementFactory;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -14,7 +15,9 @@ import java.util.SplittableRandom;
 /**
  * A CPU-bound Java program for measuring the profiler's overhead (ergometer-benchmarks/run-profiler-overhead.sh): a
  * fixed amount of ordinary work (strings in a hash map, sorting, SHA-256, big-integer arithmetic) on THREADS threads,
- * ROUNDS rounds each; prints {@code work_ms=N}, the time from the first round to the last, and a checksum.
+ * ROUNDS rounds each; prints {@code work_ms=N worker_cpu_ms=N checksum=N}: the wall time from the first round to
+ * the last, and the CPU time the worker threads used (each thread's own clock), which a busy machine disturbs far
+ * less than wall time.
  *
  * <pre>{@code
  * java -cp ergometer-benchmarks/target/benchmarks.jar dev.ergometer.benchmarks.ProfilerOverheadWorkload 1 300
@@ -29,6 +32,7 @@ public final class ProfilerOverheadWorkload {
         int threads = Integer.parseInt(args[0]);
         int rounds = Integer.parseInt(args[1]);
         long[] checksums = new long[threads];
+        long[] cpuNanos = new long[threads];
         List<Thread> workers = new ArrayList<>();
         long start = System.nanoTime();
         for (int t = 0; t < threads; t++) {
@@ -40,13 +44,15 @@ public final class ProfilerOverheadWorkload {
                     sum += round(random);
                 }
                 checksums[index] = sum;
+                cpuNanos[index] = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
             }));
         }
         for (Thread worker : workers) {
             worker.join();
         }
         long elapsed = System.nanoTime() - start;
-        System.out.println("work_ms=" + elapsed / 1_000_000 + " checksum=" + Arrays.stream(checksums).sum());
+        System.out.println("work_ms=" + elapsed / 1_000_000 + " worker_cpu_ms=" + Arrays.stream(cpuNanos).sum() / 1_000_000
+                + " checksum=" + Arrays.stream(checksums).sum());
     }
 
     static long round(SplittableRandom random) {
