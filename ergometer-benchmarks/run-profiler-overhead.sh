@@ -9,8 +9,11 @@
 #   pcpu   CPU time of the whole process (user + system, from the shell): the program's and the profiler's, start-up
 #          and exit included; on a machine whose cores are all busy, the slowdown is this increase
 #   wall   wall time of the process (JVM start, profiler start-up and the final reports included)
-# and prints each pair and, per figure, the median change over the pairs with its range. CPU times are far less
-# disturbed than wall times by other programs on a shared machine.
+#   jit    time the JIT compilers spent compiling (-XX:+CITime, C1 + C2): the profiler's code gets compiled too
+#   prof   (with the profiler) CPU time of the profiler's and JFR's threads, from the profile's own threads.csv
+# and prints each pair and, per figure, the median change over the pairs with its range. On a shared virtual machine
+# even CPU times move by tens of percent from run to run (the guest counts time the host takes from it), so the
+# direct figures (prof, jit) bound the cost better than the differences do.
 #     ergometer-benchmarks/run-profiler-overhead.sh            # PAIRS=8, ROUNDS=1500
 #     PAIRS=4 ROUNDS=500 ergometer-benchmarks/run-profiler-overhead.sh
 set -euo pipefail
@@ -35,28 +38,33 @@ agent=$(compgen -G "$root/ergometer-cli/target/ergometer-*/ergometer/lib/ergomet
 jar=$here/target/benchmarks.jar
 main=dev.ergometer.benchmarks.ProfilerOverheadWorkload
 
-# Runs the workload once; prints "work_ms worker_cpu_ms process_cpu_ms wall_ms". $1: threads, $2: on|off.
+# Runs the workload once; prints "work_ms worker_cpu_ms process_cpu_ms wall_ms jit_ms profiler_ms".
+# $1: threads, $2: on|off.
 run_once() {
-  local options=() out times
+  local options=() out times jit prof=0 folder=$work/profile-$RANDOM$RANDOM
   if [ "$2" = on ]; then
-    options=("-javaagent:$agent=output=$work/profile-$RANDOM$RANDOM" --enable-native-access=ALL-UNNAMED)
+    options=("-javaagent:$agent=output=$folder" --enable-native-access=ALL-UNNAMED)
   fi
   TIMEFORMAT='%3R %3U %3S'
-  { time "$java" "${options[@]}" -cp "$jar" "$main" "$1" "$rounds" >"$work/out.txt" 2>"$work/stderr.txt"; } \
-    2>"$work/time.txt" || { cat "$work/stderr.txt" >&2; exit 1; }
-  [ "$2" = off ] || grep -q 'profile of JVM' "$work/stderr.txt" \
-    || { cat "$work/stderr.txt" >&2; echo "run-profiler-overhead: the profiler did not run" >&2; exit 1; }
-  out=$(sed -e 's/work_ms=//' -e 's/worker_cpu_ms=//' -e 's/checksum=.*//' "$work/out.txt")
+  { time "$java" "${options[@]}" -XX:+CITime -cp "$jar" "$main" "$1" "$rounds" >"$work/out.txt" \
+      2>"$work/stderr.txt"; } 2>"$work/time.txt" || { cat "$work/stderr.txt" >&2; exit 1; }
+  if [ "$2" = on ]; then
+    grep -q 'profile of JVM' "$work/stderr.txt" \
+      || { cat "$work/stderr.txt" >&2; echo "run-profiler-overhead: the profiler did not run" >&2; exit 1; }
+    prof=$(awk -F, '$3 == "profiler" { s += $4 } END { printf "%d", s * 1000 }' "$folder/threads.csv")
+  fi
+  out=$(grep '^work_ms=' "$work/out.txt" | sed -e 's/work_ms=//' -e 's/worker_cpu_ms=//' -e 's/checksum=.*//')
+  jit=$(awk '/C[12] Compile Time:/ { s += $4 } END { printf "%d", s * 1000 }' "$work/out.txt")
   times=$(cat "$work/time.txt")
-  awk -v o="$out" -v t="$times" 'BEGIN { split(o, a, " "); split(t, b, " ")
-    printf "%d %d %d %d\n", a[1], a[2], (b[2] + b[3]) * 1000, b[1] * 1000 }'
+  awk -v o="$out" -v t="$times" -v j="$jit" -v p="$prof" 'BEGIN { split(o, a, " "); split(t, b, " ")
+    printf "%d %d %d %d %d %d\n", a[1], a[2], (b[2] + b[3]) * 1000, b[1] * 1000, j, p }'
 }
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load $(cut -d' ' -f1-3 /proc/loadavg); $("$java" -version 2>&1 | head -n 1)"
 for threads in 1 "$(nproc)"; do
   echo "== $threads worker thread(s), $rounds rounds each, $pairs pairs (off / on, change)"
-  echo "| pair | work ms | worker CPU ms | process CPU ms | wall ms |"
-  echo "|---|---|---|---|---|"
+  echo "| pair | work ms | worker CPU ms | process CPU ms | wall ms | JIT ms | profiler threads ms |"
+  echo "|---|---|---|---|---|---|---|"
   : >"$work/pairs.txt"
   for pair in $(seq 1 "$pairs"); do
     if [ $((pair % 2)) = 1 ]; then
@@ -66,21 +74,25 @@ for threads in 1 "$(nproc)"; do
     fi
     echo "$pair $off $on" | tee -a "$work/pairs.txt" | awk '{
       printf "| %d |", $1
-      for (i = 2; i <= 5; i++) printf " %d / %d, %+.1f %% |", $i, $(i + 4), 100 * ($(i + 4) / $i - 1)
-      printf "\n" }'
+      for (i = 2; i <= 6; i++) printf " %d / %d, %+.1f %% |", $i, $(i + 6), 100 * ($(i + 6) / $i - 1)
+      printf " %d (%.1f %% of the process CPU) |\n", $13, 100 * $13 / $10 }'
   done
   awk -v threads="$threads" '
     function median(a, n,   i, j, t) {
       for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
       return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
     }
-    { n++; for (k = 1; k <= 4; k++) { c[k, n] = 100 * ($(k + 5) / $(k + 1) - 1); d[k, n] = $(k + 5) - $(k + 1) } }
+    { n++; for (k = 1; k <= 5; k++) { c[k, n] = 100 * ($(k + 7) / $(k + 1) - 1); d[k, n] = $(k + 7) - $(k + 1) }
+      p[n] = 100 * $13 / $10; q[n] = $13 }
     END {
-      split("work,worker CPU,process CPU,wall", name, ",")
-      for (k = 1; k <= 4; k++) {
+      split("work,worker CPU,process CPU,wall,JIT", name, ",")
+      for (k = 1; k <= 5; k++) {
         lo = hi = c[k, 1]; for (i = 1; i <= n; i++) { v[i] = c[k, i]; w[i] = d[k, i]; if (v[i] < lo) lo = v[i]; if (v[i] > hi) hi = v[i] }
         printf "%d thread(s), %s: median change %+.1f %% (pairs from %+.1f to %+.1f %%), median difference %+d ms\n",
           threads, name[k], median(v, n), lo, hi, median(w, n)
       }
+      lo = hi = p[1]; for (i = 1; i <= n; i++) { if (p[i] < lo) lo = p[i]; if (p[i] > hi) hi = p[i] }
+      printf "%d thread(s), profiler threads: median %d ms, %.1f %% of the process CPU (runs from %.1f to %.1f %%)\n",
+        threads, median(q, n), median(p, n), lo, hi
     }' "$work/pairs.txt"
 done

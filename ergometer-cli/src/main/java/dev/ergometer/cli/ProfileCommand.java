@@ -76,7 +76,7 @@ final class ProfileCommand implements Callable<Integer> {
                     + " else psys; else machine).")
     List<String> domains = List.of();
 
-    @Option(names = "--report-every", paramLabel = "DURATION", defaultValue = "10s",
+    @Option(names = "--report-every", paramLabel = "DURATION", defaultValue = "30s",
             description = "Rewrite the reports this often while the program runs; 0 for only at its end (default:"
                     + " ${DEFAULT-VALUE}). The timelines are appended every interval.")
     String reportEvery;

@@ -32,8 +32,12 @@ final class JvmProfiler {
 
     /** How long after JFR's last flush an interval's samples are taken as complete. */
     static final long SAMPLE_LAG_NANOS = 2_000_000_000L;
-    /** The longest time between two reads of the threads' CPU times. */
-    static final long POLL_NANOS = 250_000_000L;
+    /**
+     * The longest time between two reads of the threads' CPU times. A thread that ends takes the CPU time it used
+     * since the last read with it; that part is shared among its samples ({@link ProfileAccumulator}), so one read
+     * a second is enough, and each read costs about a system call per thread.
+     */
+    static final long POLL_NANOS = 1_000_000_000L;
     private static final Duration STREAM_END_TIMEOUT = Duration.ofSeconds(10);
 
     private final ProfileSettings settings;
@@ -210,8 +214,8 @@ final class JvmProfiler {
     }
 
     /**
-     * Ticks every interval and, between ticks, polls the threads' CPU times every {@link #POLL_NANOS} at most, so
-     * that a thread that ends takes at most that much of its CPU time with it.
+     * Ticks every interval and, for intervals longer than {@link #POLL_NANOS}, polls the threads' CPU times between
+     * ticks, so that a thread that ends takes at most that much of its CPU time with it.
      */
     private void loop() {
         long interval = settings.intervalNanos();

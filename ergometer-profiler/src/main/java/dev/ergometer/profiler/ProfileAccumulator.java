@@ -87,14 +87,14 @@ final class ProfileAccumulator {
             int tid = e.getKey();
             SampleBins.ThreadSamples sampled = e.getValue();
             ThreadState state = state(tid, "thread " + tid, sampled);
+            if (state.profiler) {
+                continue; // the profiler's own samples: its threads' energy is under [profiler]
+            }
             if (!withEnergy.contains(tid)) {
                 state.samples += sampled.total;
                 binSamples += sampled.total;
-                if (state.profiler) {
-                    sampled.countByStack.forEach((stack, count) -> charge(stack, 0, count[0], methods));
-                }
             }
-            if (!living.contains(tid) && !state.profiler && sampled.total > 0) {
+            if (!living.contains(tid) && sampled.total > 0) {
                 ended.add(sampled);
                 endedTids.add(tid);
             }

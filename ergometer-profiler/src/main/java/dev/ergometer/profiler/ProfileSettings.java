@@ -62,8 +62,11 @@ public record ProfileSettings(Path outputDirectory, List<String> packages, long 
      * the same point of its cycle (docs/profiler.md shows it).
      */
     public static final long DEFAULT_SAMPLING_PERIOD_NANOS = 19_000_000L;
-    /** The default time between two rewrites of the reports while the program runs. */
-    public static final long DEFAULT_REPORT_EVERY_NANOS = 10_000_000_000L;
+    /**
+     * The default time between two rewrites of the reports while the program runs (each costs tens of ms of CPU in
+     * a JVM that runs that code too rarely to compile it; the timelines are streamed every interval anyway).
+     */
+    public static final long DEFAULT_REPORT_EVERY_NANOS = 30_000_000_000L;
 
     public ProfileSettings {
         Objects.requireNonNull(outputDirectory, "outputDirectory");

@@ -12,7 +12,7 @@ import java.nio.file.Files;
  *
  * <p>ARGS are {@code key=value} pairs separated by commas ({@link ProfileSettings#parseAgentArguments}):
  * {@code output=DIR,packages=com.example:org.acme,interval=1s,format=text:csv:collapsed:html,sampler=auto,
- * period=19ms,report=10s,source=model,domains=package_0:dram_0,sysfs=DIR,procfs=DIR}. Core's jar must sit next to
+ * period=19ms,report=30s,source=model,domains=package_0:dram_0,sysfs=DIR,procfs=DIR}. Core's jar must sit next to
  * this one (the manifest's Class-Path names it), as in the distribution's {@code lib/}.
  *
  * <p>The profiler starts alongside the program, on a thread of its own (JFR and the energy source take about a second
