@@ -4,6 +4,8 @@ import dev.ergometer.profiler.ProfileLauncher;
 import dev.ergometer.profiler.ProfileSettings;
 import dev.ergometer.profiler.ReportFormat;
 import dev.ergometer.profiler.SamplerChoice;
+import dev.ergometer.source.EnergySource;
+import dev.ergometer.source.SourceUnavailableException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -96,11 +98,11 @@ final class ProfileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ProfileSettings settings;
+        ProfileSettings.Builder builder;
         try {
             Path folder = output != null ? output : Path.of("erg-profile-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-            settings = ProfileSettings.builder(folder)
+            builder = ProfileSettings.builder(folder)
                     .packages(packages)
                     .intervalNanos(ProfileSettings.parseDurationNanos(interval, "--interval"))
                     .formats(ReportFormat.parse(format))
@@ -108,14 +110,24 @@ final class ProfileCommand implements Callable<Integer> {
                     .samplingPeriodNanos(ProfileSettings.parseDurationNanos(period, "--period"))
                     .reportEveryNanos(ProfileSettings.parseDurationNanos(reportEvery, "--report-every"))
                     .domains(domains)
-                    .source(kernel.source)
                     .paths(kernel.paths())
                     .model(kernel.modelIdleWatts, kernel.modelMaxWatts, kernel.modelDramWattsPerGib)
-                    .fromStart(fromStart)
-                    .build();
+                    .fromStart(fromStart);
+            builder.build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+        // The best source is found here, once: the profiled JVM then opens that one alone instead of trying each
+        // (which costs it start-up time and JIT work), and a machine without any source fails before the program runs.
+        try (EnergySource source = kernel.openSource().source()) {
+            builder.source(source.name().replace('+', ','));
+        } catch (SourceUnavailableException e) {
+            spec.commandLine().getErr().println("erg: " + e.getMessage());
+            return Erg.EXIT_ERG_FAILED;
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        ProfileSettings settings = builder.build();
         var err = spec.commandLine().getErr();
         return InterruptSignal.passedToChild(() -> ProfileLauncher.run(command, settings, err, err));
     }

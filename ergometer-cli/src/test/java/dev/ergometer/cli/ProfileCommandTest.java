@@ -76,6 +76,18 @@ class ProfileCommandTest {
     }
 
     @Test
+    void withoutAnEnergySourceTheProgramIsNotRunAndTheReasonIsGiven() {
+        Path output = root.resolve("never");
+
+        CliRun run = CliRun.of("profile", "--sysfs", root.resolve("empty").toString(), "--source", "powercap",
+                "-o", output.toString(), "--", "touch", root.resolve("ran").toString());
+
+        assertThat(run.exitCode()).isEqualTo(Erg.EXIT_ERG_FAILED);
+        assertThat(run.err()).contains("powercap").contains("Fix:");
+        assertThat(root.resolve("ran")).doesNotExist();
+    }
+
+    @Test
     void badOptionsAreUsageErrorsThatSayWhatIsAccepted() {
         CliRun period = CliRun.of("profile", "--period", "0.1ms", "--", "java", "-version");
         CliRun format = CliRun.of("profile", "--format", "csv,pdf", "--", "java", "-version");
