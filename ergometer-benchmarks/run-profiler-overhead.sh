@@ -23,6 +23,7 @@
 # direct figures (prof, jit) bound the cost better than the differences do.
 #     ergometer-benchmarks/run-profiler-overhead.sh            # DESIGN=pinned PAIRS=8 ROUNDS=1500
 #     DESIGN=sequential PAIRS=4 ROUNDS=500 ergometer-benchmarks/run-profiler-overhead.sh
+#     AGENT_ARGS=period=100ms ergometer-benchmarks/run-profiler-overhead.sh    # other agent settings than the defaults
 set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 root=$(dirname "$here")
@@ -54,7 +55,8 @@ main=dev.ergometer.benchmarks.ProfilerOverheadWorkload
 run_once() {
   local options=() pin=() out times jit prof=0 run=$work/run-$2 folder=$work/profile-$RANDOM$RANDOM
   if [ "$2" = on ]; then
-    options=("-javaagent:$agent=output=$folder,source=$source" --enable-native-access=ALL-UNNAMED)
+    options=("-javaagent:$agent=output=$folder,source=$source${AGENT_ARGS:+,$AGENT_ARGS}" \
+      --enable-native-access=ALL-UNNAMED)
   fi
   [ -z "${3:-}" ] || pin=(taskset -c "$3")
   TIMEFORMAT='%3R %3U %3S'
