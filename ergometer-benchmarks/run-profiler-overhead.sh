@@ -24,6 +24,7 @@
 #     ergometer-benchmarks/run-profiler-overhead.sh            # DESIGN=pinned PAIRS=8 ROUNDS=1500
 #     DESIGN=sequential PAIRS=4 ROUNDS=500 ergometer-benchmarks/run-profiler-overhead.sh
 #     AGENT_ARGS=period=100ms ergometer-benchmarks/run-profiler-overhead.sh    # other agent settings than the defaults
+#     VARIANT=jfr-only ergometer-benchmarks/run-profiler-overhead.sh   # "on" is JFR alone (JfrOnlyWorkload), no profiler
 set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 root=$(dirname "$here")
@@ -54,15 +55,18 @@ main=dev.ergometer.benchmarks.ProfilerOverheadWorkload
 # $1: threads, $2: on|off, $3: the core to pin it to (optional).
 run_once() {
   local options=() pin=() out times jit prof=0 run=$work/run-$2 folder=$work/profile-$RANDOM$RANDOM
-  if [ "$2" = on ]; then
+  local class=$main
+  if [ "$2" = on ] && [ "${VARIANT:-profiler}" = jfr-only ]; then
+    class=dev.ergometer.benchmarks.JfrOnlyWorkload
+  elif [ "$2" = on ]; then
     options=("-javaagent:$agent=output=$folder,source=$source${AGENT_ARGS:+,$AGENT_ARGS}" \
       --enable-native-access=ALL-UNNAMED)
   fi
   [ -z "${3:-}" ] || pin=(taskset -c "$3")
   TIMEFORMAT='%3R %3U %3S'
-  { time "${pin[@]}" "$java" "${options[@]}" -XX:+CITime -cp "$jar" "$main" "$1" "$rounds" >"$run.out" \
+  { time "${pin[@]}" "$java" "${options[@]}" -XX:+CITime -cp "$jar" "$class" "$1" "$rounds" >"$run.out" \
       2>"$run.err"; } 2>"$run.time" || { cat "$run.err" >&2; exit 1; }
-  if [ "$2" = on ]; then
+  if [ "$2" = on ] && [ "$class" = "$main" ]; then
     grep -q 'profile of JVM' "$run.err" \
       || { cat "$run.err" >&2; echo "run-profiler-overhead: the profiler did not run" >&2; exit 1; }
     prof=$(awk -F, '$3 == "profiler" { s += $4 } END { printf "%d", s * 1000 }' "$folder/threads.csv")

@@ -12,9 +12,10 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
 /**
- * The jar to pass to {@code -javaagent}: this module's own jar when the profiler runs from one (the distribution's
- * {@code lib/ergometer-profiler-*.jar}, whose manifest names core's jar next to it), or, when it runs from class
- * folders (a build, the tests), a small jar made in {@code folder} whose manifest names those folders.
+ * The jar to pass to {@code -javaagent}: this module's own jar when core's jar sits next to it (the distribution's
+ * {@code lib/}, where the manifest's relative Class-Path finds core), or else (class folders of a build, jars in a
+ * Maven repository or a build's target folders) a small jar made in {@code folder} whose manifest names where the
+ * profiler and core were loaded from.
  */
 final class AgentJar {
 
@@ -27,10 +28,11 @@ final class AgentJar {
      */
     static Path locate(Path folder) throws IOException {
         Path profiler = codeSource(ProfilerAgent.class);
-        if (Files.isRegularFile(profiler)) {
+        Path core = codeSource(EnergySource.class);
+        if (Files.isRegularFile(profiler) && Files.isRegularFile(core) && core.getParent() != null
+                && core.getParent().equals(profiler.getParent())) {
             return profiler;
         }
-        Path core = codeSource(EnergySource.class);
         Manifest manifest = new Manifest();
         Attributes main = manifest.getMainAttributes();
         main.put(Attributes.Name.MANIFEST_VERSION, "1.0");

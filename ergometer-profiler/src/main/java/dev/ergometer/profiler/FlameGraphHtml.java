@@ -69,7 +69,7 @@ final class FlameGraphHtml {
             <style>
             body{font:13px system-ui,sans-serif;margin:16px;color:#222}
             h1{font-size:18px;margin:0 0 4px}
-            .meta{color:#555;margin:2px 0}
+            .meta{color:#555;margin:2px 0;overflow-wrap:anywhere}
             .bar{display:flex;gap:12px;align-items:center;margin:10px 0}
             #flame{position:relative;width:100%;overflow:hidden;border-top:1px solid #ddd}
             .f{position:absolute;height:17px;line-height:17px;font:11px monospace;overflow:hidden;white-space:nowrap;

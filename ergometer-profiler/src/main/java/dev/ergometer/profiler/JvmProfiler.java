@@ -125,7 +125,7 @@ final class JvmProfiler {
             ApplicationFilter filter = settings.packages().isEmpty() ? null
                     : new ApplicationFilter(settings.packages());
             ProfileAccumulator accumulator = new ProfileAccumulator(stacks, filter, meter.startEpochNanos());
-            Profile.Info info = new Profile.Info(pid, ProcessHandle.current().info().commandLine().orElse("java"),
+            Profile.Info info = new Profile.Info(pid, commandLine(),
                     source.name(), source.method(), source.estimated(), domains.label(), sampling.used(),
                     settings.samplingPeriodNanos(), settings.intervalNanos(), settings.packages(),
                     Instant.ofEpochSecond(0, meter.startEpochNanos()), meter.threadNanosecondResolution());
@@ -191,6 +191,24 @@ final class JvmProfiler {
         } catch (SourceUnavailableException | RuntimeException ignored) {
             // nothing was opened
         }
+    }
+
+    /** This JVM's command line without the options {@code erg profile} added, for the reports. */
+    static String commandLine() {
+        ProcessHandle.Info process = ProcessHandle.current().info();
+        List<String> parts = new ArrayList<>();
+        process.command().ifPresent(parts::add);
+        boolean afterAgent = false;
+        for (String argument : process.arguments().orElse(new String[0])) {
+            boolean agent = argument.startsWith("-javaagent:") && (argument.contains("ergometer-profiler")
+                    || argument.contains("erg-profiler-agent"));
+            // erg profile adds --enable-native-access=ALL-UNNAMED right after its -javaagent
+            if (!agent && !(afterAgent && argument.equals("--enable-native-access=ALL-UNNAMED"))) {
+                parts.add(argument);
+            }
+            afterAgent = agent;
+        }
+        return parts.isEmpty() ? "java" : String.join(" ", parts);
     }
 
     /** The sources, best first, with the model's coefficients from the settings when given. */

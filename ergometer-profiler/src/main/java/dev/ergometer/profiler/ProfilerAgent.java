@@ -40,6 +40,17 @@ public final class ProfilerAgent {
     }
 
     private static synchronized void start(String arguments) {
+        try {
+            startOrThrow(arguments);
+        } catch (Exception | LinkageError e) {
+            // a premain that throws aborts the JVM: the program runs on unprofiled instead
+            System.err.println("ergometer: cannot profile this JVM: " + e + (e instanceof LinkageError
+                    ? " (ergometer-core's jar must sit next to ergometer-profiler's, as in the distribution's lib/)"
+                    : ""));
+        }
+    }
+
+    private static void startOrThrow(String arguments) {
         if (started) {
             System.err.println("ergometer: this JVM is already being profiled");
             return;
