@@ -6,6 +6,7 @@ import dev.ergometer.attribution.AttributedInterval;
 import dev.ergometer.attribution.AttributionSampler;
 import dev.ergometer.attribution.Consumer;
 import dev.ergometer.meter.EnergySample;
+import dev.ergometer.mongodb.RunStore;
 import dev.ergometer.model.Domain;
 import dev.ergometer.prometheus.PyJoulesSeries;
 import dev.ergometer.sampler.EnergyInterval;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -74,6 +76,7 @@ public final class Agent implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final AgentHttp http;
     private final GroupsEndpoint groups;
+    private final RunStore runs;
     private final long startWallMillis = System.currentTimeMillis();
     private final long startNanos = System.nanoTime();
 
@@ -119,9 +122,15 @@ public final class Agent implements AutoCloseable {
                 Thread.ofPlatform().name("ergometer-agent-scheduler").daemon().factory());
         this.groups = GroupsEndpoint.start(config, sampler, paths);
         AgentHttp server;
+        RunStore runStore = null;
         try {
+            runStore = config.runsMongodbUri().map(uri -> RunStore.open(uri, config.hostName())).orElse(null);
+            this.runs = runStore;
             server = AgentHttp.start(this, config.httpBind(), config.httpPort());
         } catch (RuntimeException e) {
+            if (runStore != null) {
+                runStore.close();
+            }
             groups.close();
             scheduler.shutdownNow();
             sinks.values().forEach(running -> running.queue().close());
@@ -228,6 +237,10 @@ public final class Agent implements AutoCloseable {
                     + "process groups on {}", current.agentSocket().map(Path::toString).orElse("no socket"));
             next = next.withAgentSocket(current.agentSocket(), current.agentSocketGroup());
         }
+        if (!next.runsMongodbUri().equals(current.runsMongodbUri())) {
+            LOG.warn("ergometer agent: RUNS_MONGODB_URI changes only on a restart; named runs still go where they"
+                    + " went");
+        }
         AgentConfig applied = next;
         Map<SinkConfig.Kind, Sink> opened = openSinks(applied, sinks);
         Future<List<SinkQueue>> swap = scheduler.submit(() -> apply(applied, opened));
@@ -319,6 +332,11 @@ public final class Agent implements AutoCloseable {
     /** Seconds since the agent started. */
     public double uptimeSeconds() {
         return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    /** Where named runs ({@code erg measure --name}) are stored, when {@code RUNS_MONGODB_URI} is set. */
+    Optional<RunStore> runs() {
+        return Optional.ofNullable(runs);
     }
 
     /** The process groups served on the agent's socket and on /api/v1/groups. */
@@ -472,6 +490,9 @@ public final class Agent implements AutoCloseable {
                 running.queue().counts()));
         http.stop();
         groups.close();
+        if (runs != null) {
+            runs.close();
+        }
         if (attribution != null) {
             attribution.close();
         }

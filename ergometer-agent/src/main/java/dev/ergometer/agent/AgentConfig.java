@@ -32,8 +32,8 @@ import java.util.TreeSet;
  * <p>Settings come from a properties file ({@code KEY=value} lines, {@code #} comments) and from environment
  * variables with the same names, the environment winning, so the seed's {@code .env} works unchanged and a file can
  * hold a machine's defaults. See docs/agent.md for the table. Each destination is switched on by its own key
- * ({@code REMOTE_WRITE_URL}, {@code CSV_FILE}, {@code JSONL_FILE}, {@code MONGODB_URI}, {@code KAFKA_BOOTSTRAP_SERVERS},
- * {@code OTLP_ENDPOINT}); its other keys become that {@link SinkConfig}'s settings, checked when the sink opens.
+ * ({@code REMOTE_WRITE_URL}, {@code CSV_FILE}, {@code JSONL_FILE}, {@code MONGODB_URI},
+ * {@code KAFKA_BOOTSTRAP_SERVERS}, {@code OTLP_ENDPOINT}); its other keys become that {@link SinkConfig}'s settings, checked when the sink opens.
  *
  * @param sinks the destinations, one per kind, in the order above
  * @param scrapeInterval how often the machine's counters are read ({@code SCRAPE_INTERVAL_S}, default 1 s)
@@ -52,6 +52,8 @@ import java.util.TreeSet;
  *     {@code /run/ergometer/agent.sock}; empty or {@code off} for none)
  * @param agentSocketGroup the Unix group whose members may use that socket ({@code AGENT_SOCKET_GROUP}, default
  *     {@code ergometer})
+ * @param runsMongodbUri where named runs ({@code erg measure --name}) are stored: a MongoDB connection string
+ *     ({@code RUNS_MONGODB_URI}, default none: the agent then refuses named runs, saying so)
  */
 public record AgentConfig(
         List<SinkConfig> sinks,
@@ -67,12 +69,14 @@ public record AgentConfig(
         Duration flushTimeout,
         String hostName,
         Optional<Path> agentSocket,
-        String agentSocketGroup) {
+        String agentSocketGroup,
+        Optional<String> runsMongodbUri) {
 
     /** The keys of the agent itself (not of one sink). */
     private static final Set<String> AGENT_KEYS = Set.of("SCRAPE_INTERVAL_S", "PUSH_INTERVAL_S",
             "MAX_RETRY_BATCHES", "SERVICE_LABEL", "LOG_LEVEL", "HTTP_BIND", "HTTP_PORT", "ATTRIBUTION",
-            "ATTRIBUTION_INTERVAL_S", "FLUSH_TIMEOUT_S", "HOST_NAME", "AGENT_SOCKET", "AGENT_SOCKET_GROUP");
+            "ATTRIBUTION_INTERVAL_S", "FLUSH_TIMEOUT_S", "HOST_NAME", "AGENT_SOCKET", "AGENT_SOCKET_GROUP",
+            "RUNS_MONGODB_URI");
 
     /** Every key the file and the environment may set. */
     public static final Set<String> KEYS = allKeys();
@@ -120,6 +124,7 @@ public record AgentConfig(
             throw new IllegalArgumentException("HOST_NAME must not be empty: it names this machine in reports");
         }
         Objects.requireNonNull(agentSocket, "agentSocket");
+        Objects.requireNonNull(runsMongodbUri, "runsMongodbUri");
         if (agentSocketGroup == null || !agentSocketGroup.matches("[A-Za-z_][A-Za-z0-9_.-]*\\$?")) {
             throw new IllegalArgumentException("AGENT_SOCKET_GROUP '" + agentSocketGroup + "' is not a Unix group"
                     + " name (such as ergometer)");
@@ -184,7 +189,8 @@ public record AgentConfig(
                 duration(merged, "FLUSH_TIMEOUT_S", "10"),
                 merged.getOrDefault("HOST_NAME", localHostName()).strip(),
                 socket(merged.getOrDefault("AGENT_SOCKET", ProcessGroups.DEFAULT_AGENT_SOCKET.toString())),
-                merged.getOrDefault("AGENT_SOCKET_GROUP", "ergometer").strip());
+                merged.getOrDefault("AGENT_SOCKET_GROUP", "ergometer").strip(),
+                Optional.of(merged.getOrDefault("RUNS_MONGODB_URI", "").strip()).filter(u -> !u.isEmpty()));
     }
 
     /** The Prometheus remote-write endpoint, when that sink is configured. */
@@ -252,7 +258,8 @@ public record AgentConfig(
     /** The same configuration serving HTTP on another address and port. */
     public AgentConfig withHttp(String bind, int port) {
         return new AgentConfig(sinks, scrapeInterval, pushInterval, maxRetryBatches, serviceLabel, logLevel,
-                bind, port, attribution, attributionInterval, flushTimeout, hostName, agentSocket, agentSocketGroup);
+                bind, port, attribution, attributionInterval, flushTimeout, hostName, agentSocket, agentSocketGroup,
+                runsMongodbUri);
     }
 
     /** The same configuration serving process groups on another socket, or on none (tests use a temp folder). */
@@ -263,7 +270,8 @@ public record AgentConfig(
     /** The same configuration serving process groups on another socket for another Unix group. */
     public AgentConfig withAgentSocket(Optional<Path> socket, String group) {
         return new AgentConfig(sinks, scrapeInterval, pushInterval, maxRetryBatches, serviceLabel, logLevel,
-                httpBind, httpPort, attribution, attributionInterval, flushTimeout, hostName, socket, group);
+                httpBind, httpPort, attribution, attributionInterval, flushTimeout, hostName, socket, group,
+                runsMongodbUri);
     }
 
     private static Optional<Path> socket(String value) {

@@ -11,7 +11,7 @@ import io.javalin.http.Context;
 /**
  * The agent's HTTP server (Javalin): {@code /metrics} in Prometheus text or OpenMetrics by the Accept header,
  * {@code /health}, and the JSON API {@code /api/v1/domains}, {@code /api/v1/power}, {@code /api/v1/consumers} and
- * {@code /api/v1/groups} (the process groups the agent follows, read-only).
+ * {@code /api/v1/groups} (the process groups the agent follows, read-only), and named runs ({@link RunsEndpoint}).
  */
 final class AgentHttp {
 
@@ -31,6 +31,9 @@ final class AgentHttp {
             cfg.routes.get("/api/v1/domains", ctx -> json(ctx, domains(agent.state())));
             cfg.routes.get("/api/v1/power", ctx -> json(ctx, power(agent.state())));
             cfg.routes.get("/api/v1/consumers", ctx -> json(ctx, consumers(agent.state())));
+            cfg.routes.post("/api/v1/runs/{name}", ctx -> RunsEndpoint.save(agent, ctx));
+            cfg.routes.get("/api/v1/runs", ctx -> RunsEndpoint.list(agent, ctx));
+            cfg.routes.get("/api/v1/runs/{name}", ctx -> RunsEndpoint.latest(agent, ctx));
             cfg.routes.get("/api/v1/groups", ctx -> {
                 ctx.status(agent.groups().available() ? 200 : 503);
                 json(ctx, agent.groups().listJson());
