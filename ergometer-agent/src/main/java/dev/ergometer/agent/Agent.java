@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -89,6 +90,8 @@ public final class Agent implements AutoCloseable {
     // Replaced only on the scheduler thread (by a reload); read by HTTP threads.
     private volatile AgentConfig config;
     private volatile Map<SinkConfig.Kind, RunningSink> sinks = Map.of();
+    // Set on the scheduler thread after each attribution (null while attribution is off); read by HTTP threads.
+    private volatile AttributedInterval latestAttribution;
 
     // Touched only by the scheduler thread (and by close() once the scheduler has stopped).
     private EnergySnapshot previous;
@@ -261,6 +264,7 @@ public final class Agent implements AutoCloseable {
         } else if (!next.attribution() && attribution != null) {
             attribution.close();
             attribution = null;
+            latestAttribution = null;
             state.updateAndGet(s -> s.withConsumers(List.of(), 0));
         }
         pushNow();   // what was sampled under the old configuration goes to the old sinks
@@ -289,6 +293,14 @@ public final class Agent implements AutoCloseable {
     /** The latest state, as HTTP shows it. */
     public AgentState state() {
         return state.get();
+    }
+
+    /**
+     * The latest attributed interval, whole (every consumer, every domain), as {@code /api/v1/top} shows it; empty
+     * before the first one and while attribution is off.
+     */
+    public Optional<AttributedInterval> latestAttribution() {
+        return Optional.ofNullable(latestAttribution);
     }
 
     /** How many samples the scheduler has taken. */
@@ -399,6 +411,7 @@ public final class Agent implements AutoCloseable {
                 addConsumers(consumers, interval.microjoulesBy(Consumer.Kind.POD, i), domainId, seconds,
                         Integer.MAX_VALUE);
             }
+            latestAttribution = interval;
             attributionsTaken.incrementAndGet();
             AgentState now = state.updateAndGet(s -> s.withConsumers(consumers, seconds));
             if (!sinks.isEmpty()) {
