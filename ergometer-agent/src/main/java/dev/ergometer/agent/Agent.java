@@ -92,6 +92,8 @@ public final class Agent implements AutoCloseable {
     // Replaced only on the scheduler thread (by a reload); read by HTTP threads.
     private volatile AgentConfig config;
     private volatile Map<SinkConfig.Kind, RunningSink> sinks = Map.of();
+    // Set on the scheduler thread after each attribution (null while attribution is off); read by HTTP threads.
+    private volatile AttributedInterval latestAttribution;
 
     // Touched only by the scheduler thread (and by close() once the scheduler has stopped).
     private EnergySnapshot previous;
@@ -274,6 +276,7 @@ public final class Agent implements AutoCloseable {
         } else if (!next.attribution() && attribution != null) {
             attribution.close();
             attribution = null;
+            latestAttribution = null;
             state.updateAndGet(s -> s.withConsumers(List.of(), 0));
         }
         pushNow();   // what was sampled under the old configuration goes to the old sinks
@@ -302,6 +305,14 @@ public final class Agent implements AutoCloseable {
     /** The latest state, as HTTP shows it. */
     public AgentState state() {
         return state.get();
+    }
+
+    /**
+     * The latest attributed interval, whole (every consumer, every domain), as {@code /api/v1/top} shows it; empty
+     * before the first one and while attribution is off.
+     */
+    public Optional<AttributedInterval> latestAttribution() {
+        return Optional.ofNullable(latestAttribution);
     }
 
     /** How many samples the scheduler has taken. */
@@ -417,6 +428,7 @@ public final class Agent implements AutoCloseable {
                 addConsumers(consumers, interval.microjoulesBy(Consumer.Kind.POD, i), domainId, seconds,
                         Integer.MAX_VALUE);
             }
+            latestAttribution = interval;
             attributionsTaken.incrementAndGet();
             AgentState now = state.updateAndGet(s -> s.withConsumers(consumers, seconds));
             if (!sinks.isEmpty()) {

@@ -18,8 +18,6 @@ import java.util.Optional;
  */
 final class RunsEndpoint {
 
-    private static final String JSON = "application/json; charset=utf-8";
-
     private RunsEndpoint() {
     }
 
@@ -47,7 +45,7 @@ final class RunsEndpoint {
             error(ctx, 502, e.getMessage());
             return;
         }
-        ctx.status(201).contentType(JSON).result(new JsonWriter(false).beginObject()
+        ctx.status(201).contentType(AgentHttp.JSON).result(new JsonWriter(false).beginObject()
                 .name("stored").value(true).name("machine").value(runs.get().machine()).name("name").value(name)
                 .name("start").value(start.toString()).endObject().toString());
     }
@@ -62,7 +60,7 @@ final class RunsEndpoint {
             try {
                 Optional<String> run = runs.latest(name);
                 if (run.isPresent()) {
-                    ctx.contentType(JSON).result(run.get());
+                    ctx.contentType(AgentHttp.JSON).result(run.get());
                 } else {
                     error(ctx, 404, "no run named '" + name + "' on " + runs.machine()
                             + "; GET /api/v1/runs lists them");
@@ -77,7 +75,7 @@ final class RunsEndpoint {
 
     private static void answer(Context ctx, java.util.function.Supplier<String> body) {
         try {
-            ctx.contentType(JSON).result(body.get());
+            ctx.contentType(AgentHttp.JSON).result(body.get());
         } catch (IllegalStateException e) {
             error(ctx, 502, e.getMessage());
         }
@@ -101,7 +99,7 @@ final class RunsEndpoint {
     }
 
     private static void error(Context ctx, int status, String message) {
-        ctx.status(status).contentType(JSON)
+        ctx.status(status).contentType(AgentHttp.JSON)
                 .result(new JsonWriter(false).beginObject().name("error").value(message).endObject().toString());
     }
 }
