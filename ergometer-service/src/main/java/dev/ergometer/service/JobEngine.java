@@ -8,6 +8,7 @@ import org.jobrunr.jobs.Job;
 import org.jobrunr.jobs.exceptions.IllegalJobThreadStateException;
 import org.jobrunr.jobs.mappers.JobMapper;
 import org.jobrunr.jobs.states.FailedState;
+import org.jobrunr.jobs.states.IllegalJobStateChangeException;
 import org.jobrunr.jobs.states.StateName;
 import org.jobrunr.scheduling.JobBuilder;
 import org.jobrunr.scheduling.JobRequestScheduler;
@@ -143,10 +144,14 @@ final class JobEngine implements AutoCloseable {
 
     /** Deletes the job: a queued one never runs; a running one has its thread interrupted by its server. */
     void delete(UUID taskId) {
+        Optional<JobStatus> status = status(taskId);
+        if (status.isEmpty() || status.get().state() == StateName.DELETED) {
+            return;
+        }
         try {
             scheduler.delete(taskId, "cancelled through DELETE /api/v1/tasks/" + taskId);
-        } catch (JobNotFoundException e) {
-            // nothing to delete
+        } catch (JobNotFoundException | IllegalJobStateChangeException e) {
+            // gone or deleted meanwhile: nothing left to delete
         }
     }
 
