@@ -31,19 +31,28 @@ public final class ServiceMain {
      */
     public static int run(Path configFile, Map<String, String> environment, Map<String, String> overrides,
             EnergySource source, SystemPaths paths, PrintWriter err) throws Exception {
+        ServiceConfig config = config(configFile, environment, overrides);
         Sandbox sandbox = ServiceLoader.load(Sandbox.class).findFirst().orElseThrow(() -> new IllegalStateException(
                 "no sandbox implementation is on the class path (META-INF/services/"
                         + Sandbox.class.getName() + "): this build of erg cannot run submissions"));
-        return run(configFile, environment, overrides, source, paths, sandbox, err);
+        return serve(config, source, paths, sandbox, err);
     }
 
     /** Like {@link #run(Path, Map, Map, EnergySource, SystemPaths, PrintWriter)} with the given sandbox. */
     public static int run(Path configFile, Map<String, String> environment, Map<String, String> overrides,
             EnergySource source, SystemPaths paths, Sandbox sandbox, PrintWriter err) throws Exception {
+        return serve(config(configFile, environment, overrides), source, paths, sandbox, err);
+    }
+
+    private static ServiceConfig config(Path configFile, Map<String, String> environment,
+            Map<String, String> overrides) throws java.io.IOException {
         Map<String, String> settings = new java.util.HashMap<>(environment);
         settings.putAll(overrides);
-        ServiceConfig config = ServiceConfig.from(configFile == null ? Map.of() : ServiceConfig.readFile(configFile),
-                settings);
+        return ServiceConfig.from(configFile == null ? Map.of() : ServiceConfig.readFile(configFile), settings);
+    }
+
+    private static int serve(ServiceConfig config, EnergySource source, SystemPaths paths, Sandbox sandbox,
+            PrintWriter err) throws Exception {
         ServiceLogging.apply(config.logLevel());
         MeasurementService service = MeasurementService.start(config, source, paths, sandbox);
         Thread hook = Thread.ofPlatform().name("ergometer-service-shutdown").unstarted(service::close);
