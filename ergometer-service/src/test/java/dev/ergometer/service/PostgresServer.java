@@ -23,7 +23,6 @@ final class PostgresServer implements AutoCloseable {
     private final Path folder;
     private final Process process;
     private final int port;
-    private final StringBuilder log = new StringBuilder();
 
     private PostgresServer(Path folder, Process process, int port) {
         this.folder = folder;
@@ -88,7 +87,9 @@ final class PostgresServer implements AutoCloseable {
                 throw new AssertionError("postgres exited: " + logText());
             }
             try (var connection = java.sql.DriverManager.getConnection(url())) {
-                return;
+                if (connection.isValid(5)) {
+                    return;
+                }
             } catch (java.sql.SQLException notYet) {
                 Thread.sleep(200);
             }
@@ -105,16 +106,22 @@ final class PostgresServer implements AutoCloseable {
         try {
             return Files.readString(folder.resolve("postgres.log"), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            return log.toString();
+            return "(no log: " + e.getMessage() + ")";
         }
     }
 
+    /** Stops the server (SIGTERM, then SIGKILL after 30 s) and removes its folder. */
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         process.destroy(); // SIGTERM: smart shutdown
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
             process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
+            Thread.currentThread().interrupt();
         }
         try (var files = Files.walk(folder)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
