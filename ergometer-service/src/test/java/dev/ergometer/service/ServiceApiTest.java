@@ -90,10 +90,14 @@ class ServiceApiTest {
             packageCounter.add(500_000);
             sleep(30);
         });
+        ScriptedSandbox slow = ScriptedSandbox.answering(ServiceApiTest::add, trial -> {
+            packageCounter.add(500_000);
+            sleep(400);
+        });
         Sandbox sandbox = (request, listener) -> request.code().contains("import os")
                 ? new SandboxResult(SandboxResult.Outcome.FAILED, "SECURITY", "os.system is not allowed here",
                         List.of(), 0, Duration.ZERO)
-                : scripted.run(request, listener);
+                : request.code().startsWith("# slow") ? slow.run(request, listener) : scripted.run(request, listener);
         core = CpuAffinity.of(0).length() - 1;
         Map<String, String> env = new HashMap<>();
         env.put("HTTP_PORT", "0");
@@ -258,6 +262,22 @@ class ServiceApiTest {
         assertThat(api.delete("/api/v1/tasks/00000000-0000-0000-0000-000000000000").status()).isEqualTo(404);
         assertThat(api.delete("/api/v1/tasks/" + taskId).status()).isEqualTo(204);
         assertThat(api.get("/api/v1/tasks/" + taskId).status()).isEqualTo(404);
+    }
+
+    @Test
+    void cancellingARunningTaskStopsItAtTheNextTrialAndTheWorkerGoesOn() throws Exception {
+        String taskId = api.post("/api/v1/measure", measureBody("# slow\ndef solve(a, b):\n    return a + b", 20))
+                .json().path("task_id").asText();
+        api.pollTask(taskId, body -> body.path("stage").asText().equals("measuring"), Duration.ofSeconds(60));
+
+        assertThat(api.delete("/api/v1/tasks/" + taskId).status()).isEqualTo(204);
+        JsonNode done = api.awaitFinished(taskId, Duration.ofSeconds(30));
+
+        assertThat(done.path("status").asText()).isEqualTo("failed");
+        assertThat(done.path("error_type").asText()).isEqualTo("cancelled");
+        String next = api.post("/api/v1/measure", measureBody("def solve(a, b):\n    return a + b", 3))
+                .json().path("task_id").asText();
+        assertThat(api.awaitFinished(next, Duration.ofSeconds(60)).path("status").asText()).isEqualTo("completed");
     }
 
     @Test
