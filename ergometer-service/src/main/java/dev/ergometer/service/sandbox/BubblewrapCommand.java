@@ -166,7 +166,7 @@ final class BubblewrapCommand {
                 "-Xmx" + limits.heapBytes(), "-Xms16m",
                 "-XX:+UseSerialGC",
                 "-XX:ReservedCodeCacheSize=64m", "-XX:CompressedClassSpaceSize=64m", "-XX:MaxMetaspaceSize=192m",
-                "-XX:-UsePerfData", "-XX:+DisplayVMOutputToStderr", "-XX:ErrorFile=/tmp/hs_err_pid%p.log",
+                "-XX:-UsePerfData", "-XX:+DisplayVMOutputToStderr", "-Xlog:disable", "-Xlog:all=warning:stderr", "-XX:ErrorFile=/tmp/hs_err_pid%p.log",
                 "-Xshare:auto", "-Djava.io.tmpdir=/tmp", "-Duser.home=/tmp",
                 "-cp", HARNESS_MOUNT, JAVA_HARNESS_CLASS);
     }

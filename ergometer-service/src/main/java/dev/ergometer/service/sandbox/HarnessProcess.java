@@ -100,8 +100,21 @@ final class HarnessProcess implements AutoCloseable {
         return next;
     }
 
-    /** Kills everything of the run: the cgroup's processes, and bubblewrap (whose death ends its pid namespace). */
+    /**
+     * Kills everything of the run. First the sandbox's init (bubblewrap's child, pid 1 of the run's pid namespace):
+     * its death makes the kernel kill every process of the namespace, and bubblewrap reaps it and exits, so nothing
+     * is left as a zombie for the machine's init. Then, should anything still run after a second, every process of
+     * the run's cgroup and bubblewrap itself.
+     */
     void kill() {
+        process.toHandle().children().forEach(ProcessHandle::destroyForcibly);
+        try {
+            if (process.waitFor(1, TimeUnit.SECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (cgroup != null) {
             cgroup.killAll();
         }
@@ -124,9 +137,12 @@ final class HarnessProcess implements AutoCloseable {
         return stderr.text();
     }
 
+    /** Gives the harness a moment to end by itself (it does after "done" or an error), then kills the run. */
     @Override
     public void close() throws InterruptedException {
-        kill();
+        if (!process.waitFor(1, TimeUnit.SECONDS)) {
+            kill();
+        }
         process.waitFor(5, TimeUnit.SECONDS);
         stdoutReader.join(Duration.ofSeconds(2));
     }

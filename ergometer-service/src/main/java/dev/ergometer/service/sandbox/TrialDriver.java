@@ -142,8 +142,8 @@ final class TrialDriver {
             }
             case HarnessProcess.TimedOut timedOut -> {
                 failure = failed("TIMEOUT", phase.equals("loading the submission")
-                        ? "loading the submission took longer than " + seconds(timedOut.waited())
-                        : phase + " took longer than the time limit of " + seconds(timedOut.waited())
+                        ? "loading the submission took longer than " + seconds(startup)
+                        : phase + " took longer than the time limit of " + seconds(request.timeout())
                                 + " for running all test cases once");
                 return null;
             }
@@ -170,7 +170,6 @@ final class TrialDriver {
     }
 
     private SandboxResult failed(String type, String message) {
-        process.kill();
         return new SandboxResult(SandboxResult.Outcome.FAILED, type, message, outputs, trialsRun, elapsed());
     }
 
@@ -179,6 +178,7 @@ final class TrialDriver {
     }
 
     private SandboxResult protocolBroken(String line) {
+        process.kill();
         String head = line.length() > 200 ? line.substring(0, 200) + "..." : line;
         return failed("SECURITY", "the harness protocol was broken during " + phase + " (did the submission write"
                 + " to the harness's own channel?): unexpected " + head);
