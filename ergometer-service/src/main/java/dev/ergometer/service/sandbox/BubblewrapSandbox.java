@@ -189,7 +189,7 @@ public final class BubblewrapSandbox implements Sandbox {
         private int stderrBytes = 64 << 10;
         private Duration startup = Duration.ofSeconds(30);
         private long javaOverheadBytes = 768L << 20;
-        private final List<Path> hidden = new ArrayList<>();
+        private final List<Path> hidden = new ArrayList<>(defaultHidden());
         private Path workDirectory = Path.of(System.getProperty("java.io.tmpdir"));
         private boolean useCgroups = true;
         private CgroupFs cgroups;
@@ -269,7 +269,10 @@ public final class BubblewrapSandbox implements Sandbox {
             return this;
         }
 
-        /** Folders of the service (data, home) that must stay invisible; build() fails if a bind would show one. */
+        /**
+         * Folders of the service (its data folder; its home is always included) that must stay invisible: build()
+         * fails if a bind of the sandbox would show one.
+         */
         public Builder hide(Path... folders) {
             for (Path folder : folders) {
                 hidden.add(folder.toAbsolutePath().normalize());
@@ -390,6 +393,12 @@ public final class BubblewrapSandbox implements Sandbox {
             } finally {
                 deleteTree(folder);
             }
+        }
+
+        /** The service's home folder, always kept out of the sandbox (unless it is the root folder). */
+        private static List<Path> defaultHidden() {
+            Path home = Path.of(System.getProperty("user.home", "/")).toAbsolutePath().normalize();
+            return home.getParent() == null ? List.of() : List.of(home);
         }
 
         private static Path onPath(String program, String fix) throws IOException {

@@ -276,6 +276,54 @@ class BubblewrapSandboxTest {
         }
     }
 
+    @Test
+    void theKernelLimitsAndTheRunsCgroupAreInForceWhileTheSubmissionRuns() throws Exception {
+        List<String> cgroupSeen = new ArrayList<>();
+        TrialListener inspector = new TrialListener() {
+            @Override
+            public void trialStarted(int trial) {
+                try {
+                    for (var h : dev.ergometer.groups.CgroupFs.discover(dev.ergometer.source.SystemPaths.real())
+                            .discovered()) {
+                        Path slice = h.directory(h.cgroupPath(dev.ergometer.groups.CgroupFs.SLICE));
+                        if (Files.isDirectory(slice)) {
+                            try (var groups = Files.list(slice)) {
+                                for (Path group : groups.filter(g -> Files.exists(g.resolve("pids.max"))).toList()) {
+                                    cgroupSeen.add(Files.readString(group.resolve("pids.max")).strip() + " "
+                                            + Files.readString(group.resolve("cgroup.procs")).lines().count());
+                                }
+                            }
+                        }
+                    }
+                } catch (Exception e) {
+                    cgroupSeen.add(e.toString());
+                }
+            }
+
+            @Override
+            public boolean trialEnded(int trial) {
+                return true;
+            }
+        };
+        SandboxRequest request = new SandboxRequest(Language.PYTHON, """
+                import os, resource
+                def solve(x):
+                    return [resource.getrlimit(resource.RLIMIT_AS)[0], resource.getrlimit(resource.RLIMIT_CPU)[0],
+                            resource.getrlimit(resource.RLIMIT_FSIZE)[0], resource.getrlimit(resource.RLIMIT_CORE)[0],
+                            sorted(os.sched_getaffinity(0)), os.getuid()]
+                """, "solve", List.of(1), 0, 1, Duration.ofSeconds(10), MEMORY_BYTES, 1);
+
+        SandboxResult result = sandbox.run(request, inspector);
+
+        assertThat(result.outcome()).as(String.valueOf(result.errorMessage())).isEqualTo(SandboxResult.Outcome.OK);
+        long cpuSeconds = 60 + 10 * 2 + 1; // startup + timeout x (validation + 1 trial) + 1, on one pinned core
+        assertThat(result.outputs()).containsExactly(List.of(MEMORY_BYTES, cpuSeconds, 64L << 20, 0L, List.of(1L),
+                65534L));
+        assertThat(cgroupSeen).as("the run's cgroup: its pids.max and how many processes it holds")
+                .singleElement().asString().startsWith("64 ").isNotEqualTo("64 0");
+        assertThat(sandbox.describe()).contains("pids.max of a cgroup per run", "RLIMIT_AS", "RLIMIT_CPU");
+    }
+
     static void sleep(long millis) {
         try {
             Thread.sleep(millis);
