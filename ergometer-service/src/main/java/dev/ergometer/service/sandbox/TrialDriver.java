@@ -31,6 +31,10 @@ final class TrialDriver {
     private final long startedNanos;
     private final List<Object> outputs = new ArrayList<>();
     private int trialsRun;
+    /** What the submission was doing, for messages. */
+    private String phase = "loading the submission";
+    /** The result of the failure {@link #expect} met, when it returned null. */
+    private SandboxResult failure;
 
     TrialDriver(HarnessProcess process, SandboxCgroup cgroup, SandboxRequest request, TrialListener listener,
             Duration startup, long startedNanos) {
@@ -110,9 +114,6 @@ final class TrialDriver {
     }
 
     // ---- reading messages
-
-    private SandboxResult failure;
-    private String phase = "loading the submission";
 
     /** The next message as a map, or null with {@link #failure} set when there is none or it reports an error. */
     private Map<String, Object> expect(HarnessProcess.Next next) throws InterruptedException {
