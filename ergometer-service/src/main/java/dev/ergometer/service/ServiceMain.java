@@ -1,12 +1,14 @@
 package dev.ergometer.service;
 
+import dev.ergometer.service.sandbox.BubblewrapSandbox;
 import dev.ergometer.service.sandbox.Sandbox;
 import dev.ergometer.source.EnergySource;
 import dev.ergometer.source.SystemPaths;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import sun.misc.Signal;
 
 /**
@@ -15,12 +17,15 @@ import sun.misc.Signal;
  */
 public final class ServiceMain {
 
+    private static final String H2_FILE = "jdbc:h2:file:";
+
     private ServiceMain() {
     }
 
     /**
-     * Runs the service until it is stopped, with the sandbox found on the class path
-     * ({@code META-INF/services/dev.ergometer.service.sandbox.Sandbox}).
+     * Runs the service until it is stopped, running submissions in the bubblewrap sandbox
+     * ({@link BubblewrapSandbox}), with the service's own data folder (the H2 database's) and its configuration file
+     * hidden from them.
      *
      * @param configFile a properties file of settings, or null for the environment alone
      * @param environment the environment variables, which override the file
@@ -32,9 +37,15 @@ public final class ServiceMain {
     public static int run(Path configFile, Map<String, String> environment, Map<String, String> overrides,
             EnergySource source, SystemPaths paths, PrintWriter err) throws Exception {
         ServiceConfig config = config(configFile, environment, overrides);
-        Sandbox sandbox = ServiceLoader.load(Sandbox.class).findFirst().orElseThrow(() -> new IllegalStateException(
-                "no sandbox implementation is on the class path (META-INF/services/"
-                        + Sandbox.class.getName() + "): this build of erg cannot run submissions"));
+        List<Path> hidden = new ArrayList<>();
+        if (config.databaseUrl().startsWith(H2_FILE)) {
+            Path database = Path.of(config.databaseUrl().substring(H2_FILE.length()).split(";")[0]).toAbsolutePath();
+            hidden.add(database.getParent());
+        }
+        if (configFile != null) {
+            hidden.add(configFile.toAbsolutePath().getParent());
+        }
+        Sandbox sandbox = BubblewrapSandbox.builder().hide(hidden.toArray(Path[]::new)).build();
         return serve(config, source, paths, sandbox, err);
     }
 
