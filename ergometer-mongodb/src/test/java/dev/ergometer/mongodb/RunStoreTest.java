@@ -17,6 +17,15 @@ import org.junit.jupiter.api.Test;
 class RunStoreTest {
 
     private MongoServer server;
+    private boolean mongoStopped;
+
+    /** Stops the server once: mongo-java-server's shutdownNow waits forever when called a second time. */
+    private void stopMongo() {
+        if (!mongoStopped) {
+            mongoStopped = true;
+            server.shutdownNow();
+        }
+    }
     private String uri;
 
     @BeforeEach
@@ -28,7 +37,7 @@ class RunStoreTest {
 
     @AfterEach
     void stop() {
-        server.shutdownNow();
+        stopMongo();
     }
 
     @Test
@@ -58,7 +67,7 @@ class RunStoreTest {
         }
         assertThatThrownBy(() -> RunStore.open("http://mongo", "node-7"))
                 .hasMessageContaining("RUNS_MONGODB_URI 'http://mongo'");
-        server.shutdownNow();
+        stopMongo();
         try (RunStore runs = RunStore.open(uri, "node-7")) {
             assertThatThrownBy(() -> runs.latest("baseline")).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("start mongod or fix RUNS_MONGODB_URI");
