@@ -1,5 +1,6 @@
 package dev.ergometer.cli;
 
+import dev.ergometer.carbon.CarbonSettings;
 import dev.ergometer.measure.CommandMeasurement;
 import dev.ergometer.measure.MeasurementResult;
 import dev.ergometer.sampler.Sampler;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code erg measure}: the energy of a command, per domain, with idle removal and repeated runs. */
 @Command(name = "measure",
         description = {"Run a command and report the energy per domain (J), the average power (W), its duration,"
-                + " the CPU time of its process tree and its share of the energy (by CPU time).",
+                + " the CPU time of its process tree, its share of the energy (by CPU time), and the energy's grams"
+                + " of CO2e and cost.",
             "The report goes to standard error (like `time`), or to --output; the command keeps the terminal.",
             "Exits with the command's exit code."},
         mixinStandardHelpOptions = true,
@@ -37,6 +39,9 @@ final class MeasureCommand implements Callable<Integer> {
 
     @Mixin
     KernelOptions kernel;
+
+    @Mixin
+    CarbonOptions carbon;
 
     @Option(names = {"-r", "--repeat"}, paramLabel = "N", defaultValue = "1",
             description = "Measured runs (default: ${DEFAULT-VALUE}); more than one adds median, mean, standard"
@@ -66,6 +71,7 @@ final class MeasureCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandMeasurement.Options options = new CommandMeasurement.Options(command, repeat, warmup, idleWindow());
+        CarbonSettings carbonSettings = carbon.settings(spec);
         EnergySources.Selection selection;
         try {
             selection = kernel.openSource();
@@ -82,7 +88,7 @@ final class MeasureCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("erg: " + e.getMessage());
             return Erg.EXIT_NOT_STARTED;
         }
-        writeReport(format.render(result));
+        writeReport(format.render(result, carbonSettings));
         return result.exitCode();
     }
 

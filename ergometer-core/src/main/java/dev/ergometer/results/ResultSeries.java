@@ -41,6 +41,11 @@ public record ResultSeries(String name, List<Path> files, ResultFormat format, S
         notes = List.copyOf(notes);
     }
 
+    /** This series under another name (to tell apart two files of the same name). */
+    public ResultSeries withName(String newName) {
+        return new ResultSeries(newName, files, format, source, estimated, method, basis, domains, runs, notes);
+    }
+
     /** True when the numbers are known to come from a model; unknown counts as not. */
     public boolean isEstimated() {
         return estimated.orElse(false);
