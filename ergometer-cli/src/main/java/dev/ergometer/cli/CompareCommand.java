@@ -24,10 +24,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code erg compare A B}: do two implementations really use different energy? (docs/compare.md) */
 @Command(name = "compare",
-        description = {"Compare the energy of two implementations, A (the baseline) and B, from their result files"
-                + " (erg measure JSON or CSV, pyJoules CSV, JSON Lines, a service task result) or directories of"
-                + " them: per domain the medians, their ratio, a bootstrap confidence interval, a Mann-Whitney test"
-                + " and a verdict in plain words.",
+        description = {"Are two implementations' energies really different? A verdict per domain, in plain words.",
+            "Reads A (the baseline) and B from result files (erg measure JSON or CSV, pyJoules CSV, JSON Lines, a"
+                + " service task result) or directories of them; per domain the medians, their ratio, a bootstrap"
+                + " confidence interval, a Mann-Whitney test and the verdict.",
             "Exits 0 whatever the verdict; 2 on bad input."},
         mixinStandardHelpOptions = true,
         sortOptions = false)
@@ -52,7 +52,8 @@ final class CompareCommand implements Callable<Integer> {
     String domain;
 
     @Option(names = "--confidence", paramLabel = "LEVEL", defaultValue = "0.95",
-            description = "Confidence level of the interval; the test's level is 1 - LEVEL (default: ${DEFAULT-VALUE}).")
+            description = "Confidence level of the interval; the test's level is 1 - LEVEL"
+                    + " (default: ${DEFAULT-VALUE}).")
     double confidence;
 
     @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", defaultValue = "text",

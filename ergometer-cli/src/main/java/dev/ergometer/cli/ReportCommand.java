@@ -27,9 +27,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code erg report FILE...}: one self-contained HTML report of measurement results, and charts as files. */
 @Command(name = "report",
-        description = {"Turn measurement results (erg measure JSON or CSV, pyJoules CSV, JSON Lines, service task"
-                + " results, or directories of them) into one self-contained HTML report with charts, carbon and"
-                + " cost, and each series compared with the first; with --charts, write the charts as SVG and PNG.",
+        description = {"One self-contained HTML report with charts, carbon and cost from measurement results.",
+            "Reads erg measure JSON or CSV, pyJoules CSV, JSON Lines, service task results, or directories of them;"
+                + " compares each series with the first; with --charts, also writes the charts as SVG and PNG.",
             "Exits 0, or 2 when a file cannot be read as results."},
         mixinStandardHelpOptions = true,
         sortOptions = false)

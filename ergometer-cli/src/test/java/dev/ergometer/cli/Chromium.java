@@ -249,6 +249,8 @@ final class Chromium implements AutoCloseable {
             process.destroyForcibly();
             try (Stream<Path> files = Files.walk(profile)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // a file Chromium removed meanwhile; the rest is in the system's temporary folder
             }
         }
     }

@@ -20,7 +20,10 @@ final class ReportFixtures {
     private ReportFixtures() {
     }
 
-    /** Writes the files into {@code dir} and returns them: measure JSON (x2, one estimated), pyJoules CSV, JSON Lines, a service task. */
+    /**
+     * Writes the files into {@code dir} and returns them: measure JSON (twice, one estimated), pyJoules CSV, JSON
+     * Lines and a service task result.
+     */
     static List<Path> everyFormat(Path dir) throws IOException {
         Random random = new Random(3);
         Path measured = Files.writeString(dir.resolve("baseline.json"),

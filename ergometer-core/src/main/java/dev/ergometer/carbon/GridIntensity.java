@@ -6,7 +6,8 @@ import java.util.Objects;
  * The carbon intensity of the electricity used: grams of CO2-equivalent emitted per kilowatt-hour.
  *
  * @param gramsPerKilowattHour gCO2e/kWh, finite and not negative
- * @param source where the figure comes from, for reports ({@code world average (Ember, 2023)}, {@code --grid-intensity})
+ * @param source where the figure comes from, for reports (the world average's source, {@code --grid-intensity},
+ *     {@code ERGOMETER_GRID_INTENSITY})
  */
 public record GridIntensity(double gramsPerKilowattHour, String source) {
 

@@ -1,6 +1,6 @@
 package dev.ergometer.results;
 
-/** What the energies of a result series are: net of the idle machine, the whole machine's, or as a tool recorded them. */
+/** What the energies of a result series are: net of the idle machine, the whole machine's, or as recorded. */
 public enum EnergyBasis {
     /** Energy minus the idle power times the duration: what the workload added. */
     NET("net of idle"),

@@ -22,8 +22,8 @@ public record SeriesComparison(ResultSeries a, ResultSeries b, List<Comparison> 
      *
      * @throws IllegalArgumentException when there is nothing to compare: no common domain, a domain one side lacks
      */
-    public static SeriesComparison of(ResultSeries a, String nameA, ResultSeries b, String nameB, Optional<String> domain,
-            Comparison.Settings settings) {
+    public static SeriesComparison of(ResultSeries a, String nameA, ResultSeries b, String nameB,
+            Optional<String> domain, Comparison.Settings settings) {
         List<String> domains = new ArrayList<>();
         if (domain.isPresent()) {
             for (ResultSeries side : List.of(a, b)) {
