@@ -1,5 +1,6 @@
 package dev.ergometer.cli;
 
+import dev.ergometer.carbon.CarbonSettings;
 import dev.ergometer.measure.CommandMeasurement;
 import dev.ergometer.measure.MeasurementResult;
 import dev.ergometer.sampler.Sampler;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code erg measure}: the energy of a command, per domain, with idle removal and repeated runs. */
 @Command(name = "measure",
         description = {"Run a command and report the energy per domain (J), the average power (W), its duration,"
-                + " the CPU time of its process tree and its share of the energy (by CPU time).",
+                + " the CPU time of its process tree, its share of the energy (by CPU time), and the energy's grams"
+                + " of CO2e and cost.",
             "The report goes to standard error (like `time`), or to --output; the command keeps the terminal.",
             "Exits with the command's exit code."},
         mixinStandardHelpOptions = true,
@@ -39,6 +41,9 @@ final class MeasureCommand implements Callable<Integer> {
 
     @Mixin
     KernelOptions kernel;
+
+    @Mixin
+    CarbonOptions carbon;
 
     @Option(names = {"-r", "--repeat"}, paramLabel = "N", defaultValue = "1",
             description = "Measured runs (default: ${DEFAULT-VALUE}); more than one adds median, mean, standard"
@@ -77,6 +82,7 @@ final class MeasureCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandMeasurement.Options options = new CommandMeasurement.Options(command, repeat, warmup, idleWindow());
+        CarbonSettings carbonSettings = carbon.settings(spec);
         NamedRuns runs = name == null ? null : new NamedRuns(agent);
         if (runs != null) {
             try {
@@ -104,10 +110,10 @@ final class MeasureCommand implements Callable<Integer> {
             return Erg.EXIT_NOT_STARTED;
         }
         Instant end = Instant.now();
-        writeReport(format.render(result));
+        writeReport(format.render(result, carbonSettings));
         if (runs != null) {
             try {
-                String stored = runs.store(name, start, end, MeasureJson.render(result));
+                String stored = runs.store(name, start, end, MeasureJson.render(result, carbonSettings));
                 spec.commandLine().getErr().println("erg: stored run '" + name + "' of " + NamedRuns.machine(stored)
                         + " through the agent at " + agent);
             } catch (IOException e) {
