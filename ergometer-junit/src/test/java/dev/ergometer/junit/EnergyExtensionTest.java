@@ -107,8 +107,10 @@ class EnergyExtensionTest {
                     reports.resolve("EnergyExtensionTest.RepeatedSample.sleeps-" + i + ".json").toFile());
             assertThat(report.get("invocation").asInt()).isEqualTo(i);
             double seconds = report.get("duration_s").asDouble();
+            // Plumbing, not accuracy (that is the sampler's tests): a loaded machine delays the synthetic counter's
+            // writer by several ms, which is a big part of a 60 ms test.
             assertThat(report.get("energy_j").get("package_0").asDouble())
-                    .isCloseTo(WATTS * seconds, within(WATTS * seconds * 0.10));
+                    .isCloseTo(WATTS * seconds, within(WATTS * seconds * 0.30));
         }
         JsonNode row = JSON.readTree(reports.resolve("summary.json").toFile()).get("tests").get(0);
         assertThat(row.get("runs").asInt()).isEqualTo(3);
