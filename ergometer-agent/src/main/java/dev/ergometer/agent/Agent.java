@@ -5,6 +5,7 @@ import dev.ergometer.agent.AgentState.DomainReading;
 import dev.ergometer.attribution.AttributedInterval;
 import dev.ergometer.attribution.AttributionSampler;
 import dev.ergometer.attribution.Consumer;
+import dev.ergometer.carbon.CarbonSettings;
 import dev.ergometer.meter.EnergySample;
 import dev.ergometer.mongodb.RunStore;
 import dev.ergometer.model.Domain;
@@ -77,6 +78,7 @@ public final class Agent implements AutoCloseable {
     private final AgentHttp http;
     private final GroupsEndpoint groups;
     private final RunStore runs;
+    private final DashboardFeed dashboard = DashboardFeed.standard();
     private final long startWallMillis = System.currentTimeMillis();
     private final long startNanos = System.nanoTime();
 
@@ -114,11 +116,14 @@ public final class Agent implements AutoCloseable {
         this.attribution = config.attribution() ? AttributionSampler.processes(sampler, paths) : null;
         this.previous = sampler.sample();
         List<DomainReading> zero = new ArrayList<>();
-        for (Domain domain : sampler.domains()) {
-            zero.add(new DomainReading(domain, 0, 0));
+        for (int i = 0; i < sampler.domains().size(); i++) {
+            // What the sampler counted before its first sample: next to nothing, but carbon and cost count it too.
+            double joules = previous.totalMicrojoules(i) / 1e6;
+            zero.add(new DomainReading(sampler.domains().get(i), joules, 0, config.carbon().gramsCo2e(joules),
+                    config.carbon().cost(joules)));
         }
         this.state = new AtomicReference<>(new AgentState(source.name(), source.estimated(), source.method(), zero,
-                0, 0, List.of(), 0));
+                0, 0, List.of(), 0, config.carbon().currency()));
         this.sinks = startSinks(config, openSinks(config, Map.of()), Map.of());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("ergometer-agent-scheduler").daemon().factory());
@@ -355,6 +360,11 @@ public final class Agent implements AutoCloseable {
         return groups;
     }
 
+    /** The recent samples and the live clients of the dashboard ({@link DashboardEndpoint}). */
+    DashboardFeed dashboard() {
+        return dashboard;
+    }
+
     long startWallMillis() {
         return startWallMillis;
     }
@@ -371,17 +381,27 @@ public final class Agent implements AutoCloseable {
             EnergyInterval interval = now.minus(previous);
             previous = now;
             List<Domain> domains = now.domains();
+            AgentState old = state.get();
+            CarbonSettings carbon = config.carbon();
+            boolean newCurrency = !carbon.currency().equals(old.currency());
             List<DomainReading> readings = new ArrayList<>(domains.size());
             for (int i = 0; i < domains.size(); i++) {
-                readings.add(new DomainReading(domains.get(i), now.totalMicrojoules(i) / 1e6,
-                        interval.powerWatts(i)));
+                DomainReading before = old.domains().get(i);
+                double totalJoules = now.totalMicrojoules(i) / 1e6;
+                double intervalJoules = interval.microjoules(i) / 1e6;
+                // Each interval at the settings in force then, so a reload never rewrites what was counted; a new
+                // currency restarts the cost from the whole energy, since amounts in two currencies do not add.
+                readings.add(new DomainReading(domains.get(i), totalJoules, interval.powerWatts(i),
+                        before.co2eGrams() + carbon.gramsCo2e(intervalJoules),
+                        newCurrency ? carbon.cost(totalJoules) : before.cost() + carbon.cost(intervalJoules)));
             }
             long taken = samplesTaken.incrementAndGet();
-            AgentState old = state.get();
-            state.set(new AgentState(old.source(), old.estimated(), old.method(), readings, wallMillis, taken,
-                    old.consumers(), old.consumersIntervalSeconds()));
+            AgentState next = new AgentState(old.source(), old.estimated(), old.method(), readings, wallMillis, taken,
+                    old.consumers(), old.consumersIntervalSeconds(), carbon.currency());
+            state.set(next);
+            dashboard.publish(next);
             if (!sinks.isEmpty()) {
-                addPending(state.get(), interval, wallMillis);
+                addPending(next, interval, wallMillis);
             }
         } catch (RuntimeException e) {
             if (sampleFailures.incrementAndGet() == 1 || LOG.isDebugEnabled()) {
@@ -393,6 +413,8 @@ public final class Agent implements AutoCloseable {
     private void addPending(AgentState now, EnergyInterval interval, long wallMillis) {
         pending.addAll(AgentSamples.energy(now, wallMillis, "source", config.serviceLabel()));
         pending.addAll(AgentSamples.power(now, wallMillis, "source", config.serviceLabel()));
+        pending.addAll(AgentSamples.carbon(now, wallMillis, "source", config.serviceLabel()));
+        pending.addAll(AgentSamples.cost(now, wallMillis, "source", config.serviceLabel()));
         Map<String, Double> microjoules = new LinkedHashMap<>();
         for (int i = 0; i < interval.domains().size(); i++) {
             microjoules.put(interval.domains().get(i).id(), (double) interval.microjoules(i));
@@ -500,6 +522,7 @@ public final class Agent implements AutoCloseable {
         }
         sinks.values().forEach(running -> LOG.info("ergometer agent: sink {} flushed: {}", running.config().name(),
                 running.queue().counts()));
+        dashboard.close();   // ends every event stream, so stopping HTTP does not wait for them
         http.stop();
         groups.close();
         if (runs != null) {

@@ -12,7 +12,8 @@ import io.javalin.http.Context;
  * The agent's HTTP server (Javalin): {@code /metrics} in Prometheus text or OpenMetrics by the Accept header,
  * {@code /health}, and the JSON API {@code /api/v1/domains}, {@code /api/v1/power}, {@code /api/v1/consumers},
  * {@code /api/v1/top} (the latest attributed interval as {@code erg top} shows it, {@link TopEndpoint}),
- * {@code /api/v1/groups} (the process groups the agent follows, read-only), and named runs ({@link RunsEndpoint}).
+ * {@code /api/v1/groups} (the process groups the agent follows, read-only), named runs ({@link RunsEndpoint}), and
+ * the dashboard at {@code /} with its history and live events ({@link DashboardEndpoint}).
  */
 final class AgentHttp {
 
@@ -40,6 +41,7 @@ final class AgentHttp {
                 ctx.status(agent.groups().available() ? 200 : 503);
                 json(ctx, agent.groups().listJson());
             });
+            DashboardEndpoint.routes(cfg.routes, agent);
         });
         try {
             app.start(bind, port);
