@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = ErgVersion.class,
         description = "Ergometer: how much energy code, processes and machines use.",
-        subcommands = {MeasureCommand.class, TopCommand.class, DomainsCommand.class, AgentCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {MeasureCommand.class, TopCommand.class, DomainsCommand.class, AgentCommand.class, FormulaCommand.class, CommandLine.HelpCommand.class},
         usageHelpAutoWidth = true)
 public final class Erg {
 

@@ -1,0 +1,90 @@
+package dev.ergometer.formula;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks the input topic and creates the state and output topics a formula group needs when they are missing: the
+ * state topic compacted, both with as many partitions as the input (the state topic must have them: partition N holds
+ * the checkpoints of input partition N).
+ */
+final class FormulaTopics {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FormulaTopics.class);
+    private static final long TIMEOUT_SECONDS = 30;
+
+    private FormulaTopics() {
+    }
+
+    static void ensure(FormulaWorkerSettings settings) {
+        Properties properties = new Properties();
+        properties.putAll(settings.clientProperties());
+        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        try (Admin admin = Admin.create(properties)) {
+            int partitions = describe(admin, settings.inputTopic())
+                    .orElseThrow(() -> new IllegalStateException("input topic " + settings.inputTopic()
+                            + " does not exist on " + settings.bootstrapServers() + "; create it with as many "
+                            + "partitions as formula workers may run (kafka-topics.sh --create --topic "
+                            + settings.inputTopic() + " --partitions 12), or start the sensors first"))
+                    .partitions().size();
+            Optional<TopicDescription> state = describe(admin, settings.stateTopic());
+            List<NewTopic> missing = new ArrayList<>();
+            if (state.isEmpty()) {
+                missing.add(new NewTopic(settings.stateTopic(), Optional.of(partitions), Optional.empty())
+                        .configs(Map.of("cleanup.policy", "compact")));
+            } else if (state.get().partitions().size() < partitions) {
+                throw new IllegalStateException("state topic " + settings.stateTopic() + " has "
+                        + state.get().partitions().size() + " partitions but input topic " + settings.inputTopic()
+                        + " has " + partitions + "; add partitions to the state topic (kafka-topics.sh --alter "
+                        + "--topic " + settings.stateTopic() + " --partitions " + partitions + ")");
+            }
+            if (settings.outputTopic().isPresent() && describe(admin, settings.outputTopic().get()).isEmpty()) {
+                missing.add(new NewTopic(settings.outputTopic().get(), Optional.of(partitions), Optional.empty()));
+            }
+            for (NewTopic topic : missing) {
+                try {
+                    admin.createTopics(List.of(topic)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    LOG.info("created topic {} with {} partitions", topic.name(), partitions);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking the formula topics", e);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot check or create the formula topics on "
+                    + settings.bootstrapServers() + ": " + e.getMessage() + "; is Kafka running and reachable, and "
+                    + "may this client describe and create topics?", e);
+        }
+    }
+
+    private static Optional<TopicDescription> describe(Admin admin, String topic)
+            throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+        try {
+            return Optional.of(admin.describeTopics(Set.of(topic)).allTopicNames()
+                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(topic));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+}
