@@ -15,7 +15,8 @@ import sun.misc.Signal;
 /**
  * The foreground {@code erg formula}: starts {@code FORMULA_WORKERS} formula workers in one consumer group and runs
  * them until SIGTERM or SIGINT, which stops each after its current batch (committed) and leaves the group, so the other
- * processes of the group take the partitions over.
+ * processes of the group take the partitions over. When a worker crashes, all stop and the exit status is 1, for the
+ * supervisor (systemd, Kubernetes) to restart the process.
  */
 public final class FormulaMain {
 
@@ -60,18 +61,18 @@ public final class FormulaMain {
                     + config.worker().bootstrapServers() + ", writing to "
                     + String.join(", ", destinations(config)));
             err.flush();
-            Thread watcher = Thread.ofPlatform().daemon().start(() -> {
-                for (FormulaWorker worker : workers) {
+            // A worker that stops by itself crashed: stop the process (exit 1) so that its supervisor restarts it.
+            for (FormulaWorker worker : workers) {
+                Thread.ofPlatform().daemon().start(() -> {
                     try {
                         worker.awaitStop();
+                        stop.countDown();
                     } catch (InterruptedException e) {
-                        return;
+                        Thread.currentThread().interrupt();
                     }
-                }
-                stop.countDown();
-            });
+                });
+            }
             stop.await();
-            watcher.interrupt();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
