@@ -64,6 +64,7 @@ final class FormulaTopics {
                         throw e;
                     }
                 }
+                awaitLeaders(admin, topic.name(), partitions);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -72,6 +73,25 @@ final class FormulaTopics {
             throw new IllegalStateException("cannot check or create the formula topics on "
                     + settings.bootstrapServers() + ": " + e.getMessage() + "; is Kafka running and reachable, and "
                     + "may this client describe and create topics?", e);
+        }
+    }
+
+    /** Waits until every partition of a new topic has a leader, so that the workers' first reads do not time out. */
+    private static void awaitLeaders(Admin admin, String topic, int partitions)
+            throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (true) {
+            Optional<TopicDescription> description = describe(admin, topic);
+            if (description.isPresent() && description.get().partitions().size() >= partitions
+                    && description.get().partitions().stream().allMatch(p -> p.leader() != null
+                            && !p.leader().isEmpty())) {
+                return;
+            }
+            if (System.nanoTime() - end > 0) {
+                throw new IllegalStateException("topic " + topic + " has no leader for all its partitions after "
+                        + TIMEOUT_SECONDS + " s; check the brokers' health");
+            }
+            Thread.sleep(50);
         }
     }
 

@@ -239,9 +239,12 @@ public final class FormulaWorker implements AutoCloseable {
 
     /** Opens, or reopens after a failure, the work on one partition: fence, restore, replay, seek. */
     private PartitionTask open(TopicPartition partition) {
+        LOG.debug("formula worker {}: opening {}", name, partition);
         KafkaProducer<String, String> producer = producer(partition.partition());
         producer.initTransactions();   // fences the previous owner and aborts its open transaction
+        LOG.debug("formula worker {}: {} fenced its previous owner", name, partition);
         OffsetAndMetadata committed = consumer.committed(Set.of(partition)).get(partition);
+        LOG.debug("formula worker {}: {} committed offset {}", name, partition, committed);
         long committedOffset = committed != null ? committed.offset()
                 : consumer.beginningOffsets(Set.of(partition)).get(partition);
         PartitionTask task = new PartitionTask(partition, producer, new FormulaEngine(formula), committedOffset);

@@ -53,7 +53,12 @@ class FleetExactlyOnceTest {
 
     @BeforeAll
     static void startKafkaMongoAndSensors() throws Exception {
-        kafka = KafkaBroker.start(Map.of("offsets.topic.replication.factor", "1", "offsets.topic.num.partitions", "4",
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.ergometer"))
+                .setLevel(ch.qos.logback.classic.Level.INFO);
+        // The recorded reports are from 2023: without log.retention.ms=-1 the broker deletes them as too old (its
+        // first retention check comes 30 s after start).
+        kafka = KafkaBroker.start(Map.of("log.retention.ms", "-1",
+                "offsets.topic.replication.factor", "1", "offsets.topic.num.partitions", "4",
                 "transaction.state.log.num.partitions", "4", "transaction.state.log.replication.factor", "1",
                 "transaction.state.log.min.isr", "1"));
         mongo = new MongoServer(new MemoryBackend());
