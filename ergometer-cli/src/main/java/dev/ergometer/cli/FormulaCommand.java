@@ -46,6 +46,9 @@ final class FormulaCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("erg formula: " + e.getMessage());
             return 2;
+        } catch (IllegalStateException e) {
+            spec.commandLine().getErr().println("erg formula: " + e.getMessage());
+            return 1;
         }
     }
 }

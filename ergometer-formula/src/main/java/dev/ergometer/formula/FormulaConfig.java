@@ -94,7 +94,7 @@ public record FormulaConfig(FormulaWorkerSettings worker, Formula formula, int w
         Optional<String> mongo = Optional.ofNullable(s.get("MONGODB_URI"));
         Optional<String> remoteWrite = Optional.ofNullable(s.get("REMOTE_WRITE_URL"));
         if (worker.outputTopic().isEmpty() && mongo.isEmpty() && remoteWrite.isEmpty()) {
-            throw new IllegalArgumentException("erg formula has nowhere to write: set at least one of "
+            throw new IllegalArgumentException("nowhere to write: set at least one of "
                     + "FORMULA_OUTPUT_TOPIC (a Kafka topic), MONGODB_URI or REMOTE_WRITE_URL");
         }
         return new FormulaConfig(worker, formula, workers, mongo, s.getOrDefault("MONGODB_DATABASE", "powerapi"),

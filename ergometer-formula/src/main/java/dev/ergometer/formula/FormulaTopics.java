@@ -70,8 +70,10 @@ final class FormulaTopics {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking the formula topics", e);
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            String why = e instanceof java.util.concurrent.TimeoutException ? "no answer within " + TIMEOUT_SECONDS
+                    + " s" : String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
             throw new IllegalStateException("cannot check or create the formula topics on "
-                    + settings.bootstrapServers() + ": " + e.getMessage() + "; is Kafka running and reachable, and "
+                    + settings.bootstrapServers() + ": " + why + "; is Kafka running and reachable, and "
                     + "may this client describe and create topics?", e);
         }
     }
