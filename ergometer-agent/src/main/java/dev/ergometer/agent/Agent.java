@@ -6,6 +6,7 @@ import dev.ergometer.attribution.AttributedInterval;
 import dev.ergometer.attribution.AttributionSampler;
 import dev.ergometer.attribution.Consumer;
 import dev.ergometer.carbon.CarbonSettings;
+import dev.ergometer.fleet.HwpcReports;
 import dev.ergometer.meter.EnergySample;
 import dev.ergometer.mongodb.RunStore;
 import dev.ergometer.model.Domain;
@@ -100,6 +101,7 @@ public final class Agent implements AutoCloseable {
     // Touched only by the scheduler thread (and by close() once the scheduler has stopped).
     private EnergySnapshot previous;
     private List<Sample> pending = new ArrayList<>();
+    private List<Sample> sensorPending = new ArrayList<>();
     private AttributionSampler attribution;
     private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
 
@@ -403,6 +405,10 @@ public final class Agent implements AutoCloseable {
             if (!sinks.isEmpty()) {
                 addPending(next, interval, wallMillis);
             }
+            if (attribution == null && sinks.containsKey(SinkConfig.Kind.SENSOR)) {
+                sensorPending.addAll(SensorSink.samples(List.of(
+                        HwpcReports.machine(config.hostName(), wallMillis, interval))));
+            }
         } catch (RuntimeException e) {
             if (sampleFailures.incrementAndGet() == 1 || LOG.isDebugEnabled()) {
                 LOG.warn("ergometer agent: sampling {} failed: {}", source.name(), e.getMessage(), e);
@@ -424,14 +430,17 @@ public final class Agent implements AutoCloseable {
                 microjoules), config.serviceLabel()));
     }
 
+    /** Hands what was gathered since the last push to the sinks: the sensor its HWPC reports, the others the rest. */
     private void pushNow() {
-        if (pending.isEmpty()) {
-            return;
-        }
         Batch batch = new Batch(pending);
         pending = new ArrayList<>();
+        Batch reports = new Batch(sensorPending);
+        sensorPending = new ArrayList<>();
         for (RunningSink running : sinks.values()) {
-            running.queue().offer(batch);
+            Batch forSink = running.config().kind() == SinkConfig.Kind.SENSOR ? reports : batch;
+            if (!forSink.isEmpty()) {
+                running.queue().offer(forSink);
+            }
         }
     }
 
@@ -453,9 +462,12 @@ public final class Agent implements AutoCloseable {
             latestAttribution = interval;
             attributionsTaken.incrementAndGet();
             AgentState now = state.updateAndGet(s -> s.withConsumers(consumers, seconds));
+            long millis = System.currentTimeMillis();
             if (!sinks.isEmpty()) {
-                pending.addAll(AgentSamples.consumerPower(now, System.currentTimeMillis(),
-                        "source", config.serviceLabel()));
+                pending.addAll(AgentSamples.consumerPower(now, millis, "source", config.serviceLabel()));
+            }
+            if (sinks.containsKey(SinkConfig.Kind.SENSOR)) {
+                sensorPending.addAll(SensorSink.samples(HwpcReports.fromInterval(config.hostName(), millis, interval)));
             }
         } catch (RuntimeException e) {
             if (attributionFailures.incrementAndGet() == 1 || LOG.isDebugEnabled()) {
