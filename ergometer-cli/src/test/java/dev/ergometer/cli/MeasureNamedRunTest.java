@@ -49,6 +49,12 @@ class MeasureNamedRunTest {
             Map<String, Object> stored = JsonReader.object(back.body());
             assertThat(stored).containsEntry("name", "smoke").containsEntry("machine", "node-7");
             assertThat(((Map<?, ?>) stored.get("measurement")).get("schema")).isEqualTo("ergometer.measure/1");
+
+            Path recap = Files.writeString(root.resolve("smoke.json"), back.body());
+            Path html = root.resolve("smoke.html");
+            CliRun report = CliRun.of("report", recap.toString(), "--output", html.toString());
+            assertThat(report.exitCode()).as(report.err()).isZero();
+            assertThat(Files.readString(html)).contains("smoke on node-7");
         } finally {
             mongo.shutdownNow();
         }

@@ -136,6 +136,11 @@ public final class ResultFiles {
             if (members.has("schema")) {
                 return List.of(MeasureJsonReader.read(file, members));
             }
+            if (members.has("measurement") && members.has("machine") && members.has("name")) {
+                // a named run kept in the fleet's storage (the agent's GET /api/v1/runs/NAME): its measurement
+                return List.of(MeasureJsonReader.read(file, members.object("measurement")).withName(
+                        members.string("name") + " on " + members.string("machine")));
+            }
             if (members.has("energy_metrics") || members.has("task_id")) {
                 return List.of(ServiceJsonReader.read(file, members));
             }
