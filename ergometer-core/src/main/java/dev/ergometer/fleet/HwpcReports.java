@@ -56,6 +56,13 @@ public final class HwpcReports {
             if (consumer instanceof Consumer.Container container) {
                 container.knownName().ifPresent(name -> report.metadata("name", name));
             }
+            // So that a formula's power reports per process can be totalled per container or pod downstream.
+            report.metadata("cgroup", interval.cgroupPath(consumer));
+            interval.containerOf(consumer).ifPresent(container -> {
+                report.metadata("container", container.id());
+                container.knownName().ifPresent(name -> report.metadata("container_name", name));
+            });
+            interval.podOf(consumer).ifPresent(pod -> report.metadata("pod", pod.id()));
             reports.add(report.build());
         }
         return List.copyOf(reports);

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 
 class HwpcReportsTest {
 
+    private static final String CONTAINER = "3f2a" + "0".repeat(60);
+    private static final String POD = "8a1c2b3d-4e5f-6789-abcd-ef0123456789";
     private static final Consumer WEB = new Consumer.Process(100, 5, "web");
     private static final Consumer DB = new Consumer.Process(200, 7, "db");
     private static final Consumer IDLE = new Consumer.Process(300, 9, "cron");
@@ -30,7 +32,9 @@ class HwpcReportsTest {
             shares.add(Attribution.split(e, 1_000_000_000L, 4_000_000_000L, cpu));
         }
         return new AttributedInterval(energy, 1_000_000_000L, 4_000_000_000L, List.of(WEB, DB, IDLE),
-                List.of("/", "/", "/"), cpu, shares);
+                List.of("/system.slice/docker-" + CONTAINER + ".scope",
+                        "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod" + POD.replace('-', '_')
+                                + ".slice/cri-containerd-" + CONTAINER + ".scope", "/"), cpu, shares);
     }
 
     @Test
@@ -63,7 +67,12 @@ class HwpcReportsTest {
         assertThat(web.cpus("core", "0").get("-1"))
                 .containsEntry("PERF_COUNT_SW_TASK_CLOCK", 6e8)
                 .containsEntry("time_enabled", 1e9);
-        assertThat(web.metadata()).containsEntry("kind", "process").containsEntry("label", "web (pid 100)");
+        assertThat(web.metadata()).containsEntry("kind", "process").containsEntry("label", "web (pid 100)")
+                .containsEntry("container", "container/docker/" + CONTAINER)
+                .containsEntry("cgroup", "/system.slice/docker-" + CONTAINER + ".scope")
+                .doesNotContainKey("pod");
+        assertThat(reports.get(2).metadata()).containsEntry("pod", "pod/" + POD)
+                .containsEntry("container", "container/containerd/" + CONTAINER);
     }
 
     @Test
