@@ -70,6 +70,8 @@ final class JavaHarness {
     private static volatile boolean finished;
     private static long memoryBytes;
     private static Method entryMethod;
+    /** The last result of a measured call: a volatile write the JIT must keep. */
+    private static volatile Object sink;
 
     private JavaHarness() {
     }
@@ -120,20 +122,80 @@ final class JavaHarness {
         if (!ask("{\"event\":\"validated\"}")) {
             end();
         }
-        for (int step = 0; step < warmups + trials; step++) {
-            int trial = step - warmups;
+        for (int trial = -warmups; trial < 0; trial++) {
             Object[][] fresh = prepare(type, inputs);
+            if (!ask("{\"event\":\"trial-start\",\"trial\":" + trial + "}")) {
+                end();
+            }
+            runPass(fresh);
+            if (!ask("{\"event\":\"trial-end\",\"trial\":" + trial + "}")) {
+                end();
+            }
+        }
+        if (trials == 0) {
+            end();
+        }
+        int passes = calibrate(type, inputs);
+        for (int trial = 0; trial < trials; trial++) {
+            Object[][][] fresh = new Object[passes][][];
+            for (int pass = 0; pass < passes; pass++) {
+                fresh[pass] = prepare(type, inputs);
+            }
             if (!ask("{\"event\":\"trial-start\",\"trial\":" + trial + "}")) {
                 break;
             }
-            for (int i = 0; i < fresh.length; i++) {
-                invoke(fresh[i], i);
+            for (Object[][] pass : fresh) {
+                runPass(pass);
             }
             if (!ask("{\"event\":\"trial-end\",\"trial\":" + trial + "}")) {
                 break;
             }
         }
         end();
+    }
+
+    /** Every test case once, on the arguments given; each result is kept so the JIT cannot drop the call. */
+    private static void runPass(Object[][] calls) {
+        for (int i = 0; i < calls.length; i++) {
+            sink = invoke(calls[i], i);
+        }
+    }
+
+    /**
+     * Times passes over the test cases as the worker asks ({@code time P}), until it says how many passes a trial
+     * runs ({@code go P}); ends the run on {@code stop}.
+     */
+    private static int calibrate(Class<?> type, List<?> inputs) throws IOException {
+        send("{\"event\":\"calibrate\"}");
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean allocations = threads instanceof com.sun.management.ThreadMXBean t
+                && t.isThreadAllocatedMemorySupported() ? t : null;
+        while (true) {
+            String[] answer = receive().split(" ");
+            int passes = answer.length == 2 && answer[1].matches("[0-9]{1,9}") ? Integer.parseInt(answer[1]) : 0;
+            if (passes < 1 || !(answer[0].equals("time") || answer[0].equals("go"))) {
+                end(); // "stop", or anything else: no trials
+            }
+            if (answer[0].equals("go")) {
+                return passes;
+            }
+            long built = System.nanoTime();
+            long allocatedBefore = allocations != null ? allocations.getCurrentThreadAllocatedBytes() : -1;
+            Object[][][] fresh = new Object[passes][][];
+            fresh[0] = prepare(type, inputs);
+            long argumentBytes = allocations != null
+                    ? Math.max(0, allocations.getCurrentThreadAllocatedBytes() - allocatedBefore) : -1;
+            for (int pass = 1; pass < passes; pass++) {
+                fresh[pass] = prepare(type, inputs);
+            }
+            long started = System.nanoTime();
+            for (Object[][] pass : fresh) {
+                runPass(pass);
+            }
+            long ended = System.nanoTime();
+            send("{\"event\":\"calibrated\",\"passes\":" + passes + ",\"nanos\":" + (ended - started)
+                    + ",\"argumentBytes\":" + argumentBytes + ",\"argumentNanos\":" + (started - built) + "}");
+        }
     }
 
     // ---- protocol
