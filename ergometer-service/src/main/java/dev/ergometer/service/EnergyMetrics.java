@@ -15,14 +15,16 @@ import java.util.Optional;
  * average power (median total over median duration), how much the trials agree (coefficient of variation and a
  * confidence level), and whether the net energy stands out of the noise.
  *
- * <p>The noise of the median net total, per pass: {@code (2 q + T u) / P + 3 s / sqrt(n)}, with {@code q} the
+ * <p>The noise of the median net total, per pass: {@code (2 q + T u) / P + 2 s / sqrt(n)}, with {@code q} the
  * counters' read error at the trials' raw power or the idle power, whichever is larger
  * ({@link CounterResolution#quantumJoules}; each trial is two reads),
  * {@code T} the median trial's duration (all its passes), {@code u} the idle power's uncertainty, {@code P} the
  * passes per trial, {@code s} the standard deviation of the trials' net totals per pass and {@code n} the trials. A
  * net total whose magnitude is at most that is reported as it is, and flagged {@code netWithinNoise}: the submission
- * draws no power that this measurement can tell from idle. A trial shorter than the counters' floor
- * ({@link NoiseFloor#minimumTrialSeconds}) or counting fewer than {@value CounterResolution#STEPS} read errors of
+ * draws no power that this measurement can tell from idle. A trial shorter than the counters resolve
+ * ({@link NoiseFloor#resolvedTrialSeconds}: {@value CounterResolution#STEPS} updates, and steps at idle power; the
+ * calibration aims at {@code MIN_TRIAL_S} above that, so a warning means it could not) or counting fewer than
+ * {@value CounterResolution#STEPS} read errors of
  * energy gets a {@code resolutionWarning} and the confidence {@code low}.
  *
  * @param trials the trials aggregated, in order
@@ -38,7 +40,7 @@ import java.util.Optional;
  * @param confidence {@code high} (CV under 5% over at least the minimum of trials, no resolution warning),
  *     {@code medium} (under 10%) or {@code low}
  * @param passesPerTrial how many passes over the test cases each trial ran
- * @param minimumTrialSeconds the shortest trial the counters measure well
+ * @param minimumTrialSeconds the length the calibration aimed each trial at
  * @param netNoiseJoules the noise of the median net total per pass (see above)
  * @param netWithinNoise whether the median net total's magnitude is within that noise
  * @param resolutionWarning why the counters could not resolve the trials well, when they could not
@@ -49,8 +51,8 @@ public record EnergyMetrics(List<TrialEnergy> trials, int testCases, double medi
         int passesPerTrial, double minimumTrialSeconds, double netNoiseJoules, boolean netWithinNoise,
         Optional<String> resolutionWarning) {
 
-    /** How many standard errors of the trials' spread count as noise. */
-    static final double SPREAD_FACTOR = 3;
+    /** How many standard errors of the trials' spread count as noise (two: about 95% of normal scatter). */
+    static final double SPREAD_FACTOR = 2;
 
     public EnergyMetrics {
         trials = List.copyOf(trials);
@@ -101,10 +103,11 @@ public record EnergyMetrics(List<TrialEnergy> trials, int testCases, double medi
         double noise = (2 * quantum + trialSeconds * floor.idleUncertaintyWatts()) / passes + spread;
 
         List<String> problems = new ArrayList<>();
-        if (trialSeconds < floor.minimumTrialSeconds()) {
-            problems.add(String.format(Locale.ROOT, "trials lasted %.3g s (%d passes), under the %.3g s the counters"
-                    + " need%s", trialSeconds, passes, floor.minimumTrialSeconds(),
-                    floor.shortfall().map(s -> " (" + s + ")").orElse("")));
+        if (trialSeconds < floor.resolvedTrialSeconds()) {
+            problems.add(String.format(Locale.ROOT, "trials lasted %.3g s (%d passes), under the %.3g s these"
+                    + " counters resolve (%d of their updates of %.3g s)%s", trialSeconds, passes,
+                    floor.resolvedTrialSeconds(), CounterResolution.STEPS, floor.counters().updateIntervalSeconds(),
+                    floor.shortfall().map(s -> "; " + s).orElse("")));
         }
         if (medianRaw * passes < CounterResolution.STEPS * quantum) {
             problems.add(String.format(Locale.ROOT, "a trial counted %.3g J, under %d times the %.3g J a read of"

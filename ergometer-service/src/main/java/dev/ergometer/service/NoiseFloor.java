@@ -5,14 +5,14 @@ import java.util.Optional;
 
 /**
  * What a measurement cannot resolve: the read error of its counters, how far its idle power may be off, and the
- * shortest trial its counters measure well (with the reason the calibration could not make trials that long, if it
- * could not). {@link EnergyMetrics} flags net energy within this noise and trials below this floor.
+ * shortest trial its counters resolve ({@link CounterResolution#minimumTrialSeconds}). {@link EnergyMetrics} flags
+ * net energy within this noise and trials below that floor.
  *
  * @param counters the resolution of the package and RAM counters
  * @param idleWatts their idle power: the least power a read error is judged at
  * @param idleUncertaintyWatts how far the idle power taken off each trial may be off, from the counters alone
- * @param minimumTrialSeconds the shortest trial the counters measure well ({@link TrialLength#minimumSeconds()})
- * @param shortfall why trials were shorter than that, as the calibration found
+ * @param minimumTrialSeconds the length the calibration aimed trials at ({@link TrialLength#minimumSeconds()})
+ * @param shortfall why the calibration could not make trials that long, when it could not
  */
 record NoiseFloor(CounterResolution counters, double idleWatts, double idleUncertaintyWatts, double minimumTrialSeconds,
         Optional<String> shortfall) {
@@ -35,5 +35,10 @@ record NoiseFloor(CounterResolution counters, double idleWatts, double idleUncer
             TrialLength length, Optional<String> shortfall) {
         return new NoiseFloor(counters, idleWatts, counters.idleUncertaintyWatts(idleWatts, idleWindowSeconds),
                 length.minimumSeconds(), shortfall);
+    }
+
+    /** The shortest trial the counters resolve at the idle power. */
+    double resolvedTrialSeconds() {
+        return counters.minimumTrialSeconds(idleWatts);
     }
 }

@@ -17,10 +17,13 @@ import java.util.Optional;
  * {@value #MAX_TRIAL_SECONDS} s, and half the time limit of a run ({@code timeout_seconds}), which the sandbox also
  * applies to each trial. The calibration times passes in the sandbox, in rounds that grow (at least twice, at most
  * {@value #MAX_GROWTH} times per round) until a round lasts a quarter of the minimum, and never takes the first round
- * alone (the first pass may be cold) unless it already lasted the maximum. From the last round's time per pass, a
- * trial runs {@value #MARGIN} times the minimum's worth of passes, so that it lasts the minimum even when passes speed
- * up a little; and no more passes than keep a trial within the maximum, their fresh arguments within a quarter of the
- * memory limit and the making of those arguments within a quarter of the time limit; at least one.
+ * alone (the first pass may be cold) unless it already lasted the maximum. Then it times rounds of a whole trial's
+ * passes (at most {@value #MAX_CONFIRMATIONS}) until two in a row agree within 10% on the time per pass, so that a
+ * just-in-time compiler, caches and the memory of many fresh arguments have shown their effect. From the shorter time
+ * per pass of the last two rounds, a trial runs {@value #MARGIN} times the minimum's worth of passes, so that it lasts
+ * the minimum even when passes speed up a little; and no more passes than keep a trial within the maximum, their
+ * fresh arguments within a quarter of the memory limit and the making of those arguments within a quarter of the
+ * time limit; at least one.
  *
  * @param minimumSeconds the shortest trial the counters measure well
  * @param maximumSeconds the longest trial allowed
@@ -39,8 +42,12 @@ record TrialLength(double minimumSeconds, double maximumSeconds, String minimumR
     static final double MARGIN = 1.2;
     /** The most a calibration round grows over the one before. */
     static final int MAX_GROWTH = 10;
-    /** The most calibration rounds. */
+    /** The most rounds that grow. */
     static final int MAX_ROUNDS = 30;
+    /** The most rounds of a whole trial's passes after them. */
+    static final int MAX_CONFIRMATIONS = 6;
+    /** How closely two rounds must agree on the time per pass. */
+    static final double AGREEMENT = 0.1;
     /** The most passes of one trial, whatever else. */
     static final int MAX_PASSES = 10_000_000;
 
@@ -96,10 +103,10 @@ record TrialLength(double minimumSeconds, double maximumSeconds, String minimumR
      * @return empty when the submission failed during a round
      */
     Optional<Calibration> calibrate(PassTimer timer) {
-        double roundSeconds = Math.min(minimumSeconds, maximumSeconds) / 4;
+        double roundSeconds = targetSeconds() / 4;
         List<PassTimer.Round> rounds = new ArrayList<>();
         int passes = 1;
-        while (true) {
+        while (true) { // rounds that grow until one lasts a quarter of a trial
             Optional<PassTimer.Round> timed = timer.time(passes);
             if (timed.isEmpty()) {
                 return Optional.empty();
@@ -110,7 +117,7 @@ record TrialLength(double minimumSeconds, double maximumSeconds, String minimumR
             double cap = cap(round).passes();
             boolean longEnough = seconds >= roundSeconds && rounds.size() >= 2;
             if (longEnough || seconds >= maximumSeconds || passes >= cap || rounds.size() >= MAX_ROUNDS) {
-                return Optional.of(choose(round, rounds));
+                break;
             }
             if (seconds < roundSeconds) {
                 double growth = seconds > 0 ? MARGIN * roundSeconds / seconds : MAX_GROWTH;
@@ -119,14 +126,48 @@ record TrialLength(double minimumSeconds, double maximumSeconds, String minimumR
             }
             // else: the first round was long enough but may have been cold: time the same passes again
         }
+        Calibration chosen = choose(rounds);
+        for (int i = 0; i < MAX_CONFIRMATIONS && !settled(rounds, chosen.passes()); i++) {
+            Optional<PassTimer.Round> timed = timer.time(chosen.passes()); // a whole trial's passes
+            if (timed.isEmpty()) {
+                return Optional.empty();
+            }
+            rounds.add(timed.get());
+            chosen = choose(rounds);
+        }
+        return Optional.of(chosen);
     }
 
-    /** The passes per trial from a round's time per pass. */
-    Calibration choose(PassTimer.Round round, List<PassTimer.Round> rounds) {
-        double perPass = round.secondsPerPass();
+    /** The length a trial aims at: the minimum, unless that is beyond the maximum. */
+    private double targetSeconds() {
+        return Math.min(minimumSeconds, maximumSeconds);
+    }
+
+    /**
+     * Whether the last round ran about a trial's {@code passes} and agreed within {@value #AGREEMENT} with the one
+     * before it on the time per pass: a just-in-time compiler, caches and memory have then shown their effect.
+     */
+    private static boolean settled(List<PassTimer.Round> rounds, int passes) {
+        if (rounds.size() < 2) {
+            return false;
+        }
+        double last = rounds.getLast().secondsPerPass();
+        double before = rounds.get(rounds.size() - 2).secondsPerPass();
+        return rounds.getLast().passes() >= (1 - AGREEMENT) * passes
+                && Math.abs(last - before) <= AGREEMENT * Math.max(last, before);
+    }
+
+    /**
+     * The passes per trial after these rounds: from the shorter time per pass of the last two (so that a trial lasts
+     * the minimum even when passes run faster than in one of them), within the caps of the last round.
+     */
+    Calibration choose(List<PassTimer.Round> rounds) {
+        PassTimer.Round round = rounds.getLast();
+        double perPass = rounds.size() >= 2
+                ? Math.min(round.secondsPerPass(), rounds.get(rounds.size() - 2).secondsPerPass())
+                : round.secondsPerPass();
         Cap cap = cap(round);
-        double wanted = perPass > 0 ? Math.ceil(MARGIN * Math.min(minimumSeconds, maximumSeconds) / perPass)
-                : MAX_PASSES;
+        double wanted = perPass > 0 ? Math.ceil(MARGIN * targetSeconds() / perPass) : MAX_PASSES;
         int passes = (int) Math.max(1, Math.min(cap.passes(), Math.min(wanted, MAX_PASSES)));
         Optional<String> shortfall = Optional.empty();
         if (passes * perPass < minimumSeconds) {

@@ -101,7 +101,8 @@ class EnergyMetricsTest {
                 within(1e-5));
         assertThat(metrics.confidence()).isEqualTo("low");
         assertThat(metrics.resolutionWarning()).get().asString()
-                .contains("trials lasted 0.000700 s (1 passes), under the 0.100 s", "at most 1 pass",
+                .contains("trials lasted 0.000700 s (1 passes), under the 0.0500 s these counters resolve",
+                        "50 of their updates of 0.00100 s", "; at most 1 pass",
                         "a trial counted 0.00 J, under 50 times the 0.0100 J");
     }
 
@@ -118,8 +119,8 @@ class EnergyMetricsTest {
         assertThat(metrics.passesPerTrial()).isEqualTo(1000);
         assertThat(metrics.resolutionWarning()).isEmpty();
         assertThat(metrics.netWithinNoise()).isFalse();
-        // (2 x 15 mJ + 0.12 s x 4 mW) / 1000, plus 3 standard errors of the spread (1 µJ / sqrt(3))
-        assertThat(metrics.netNoiseJoules()).isCloseTo((0.030 + 0.12 * 0.004) / 1000 + 3 * 1e-6 / Math.sqrt(3),
+        // (2 x 15 mJ + 0.12 s x 4 mW) / 1000, plus 2 standard errors of the spread (1 µJ / sqrt(3))
+        assertThat(metrics.netNoiseJoules()).isCloseTo((0.030 + 0.12 * 0.004) / 1000 + 2 * 1e-6 / Math.sqrt(3),
                 within(1e-9));
         assertThat(metrics.confidence()).isEqualTo("high");
     }

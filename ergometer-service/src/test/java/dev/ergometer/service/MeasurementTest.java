@@ -238,7 +238,8 @@ class MeasurementTest {
         EnergyMetrics metrics = outcome.metrics();
         int passes = sandbox.passesPerTrial.getFirst();
         assertThat(passes).as("1.2 x 0.1 s of 1 ms passes").isBetween(120, 121);
-        assertThat(sandbox.calibrationRounds).as("rounds grow until one lasts 25 ms").containsExactly(1, 10, 30);
+        assertThat(sandbox.calibrationRounds).as("rounds grow until one lasts 25 ms, then one of a whole trial")
+                .containsExactly(1, 10, 30, passes);
         assertThat(metrics.passesPerTrial()).isEqualTo(passes);
         assertThat(metrics.trials()).allSatisfy(t -> assertThat(t.passes()).isEqualTo(passes));
         assertThat(metrics.medianDurationSeconds()).isCloseTo(0.001, within(1e-12));
@@ -265,7 +266,8 @@ class MeasurementTest {
         assertThat(metrics.medianPackageJoules()).as("still exact per pass").isCloseTo(0.004, within(1e-12));
         assertThat(metrics.confidence()).isEqualTo("low");
         assertThat(metrics.resolutionWarning()).get().asString()
-                .contains("trials lasted 0.00200 s (2 passes), under the 0.100 s", "memory_limit_mb");
+                .contains("trials lasted 0.00200 s (2 passes), under the 0.0500 s these counters resolve",
+                        "memory_limit_mb");
     }
 
     @Test

@@ -9,6 +9,8 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.ref.Reference;
 import java.lang.reflect.Array;
 import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.InvocationTargetException;
@@ -167,9 +169,7 @@ final class JavaHarness {
      */
     private static int calibrate(Class<?> type, List<?> inputs) throws IOException {
         send("{\"event\":\"calibrate\"}");
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-        com.sun.management.ThreadMXBean allocations = threads instanceof com.sun.management.ThreadMXBean t
-                && t.isThreadAllocatedMemorySupported() ? t : null;
+        long argumentBytes = -2;
         while (true) {
             String[] answer = receive().split(" ");
             int passes = answer.length == 2 && answer[1].matches("[0-9]{1,9}") ? Integer.parseInt(answer[1]) : 0;
@@ -179,13 +179,12 @@ final class JavaHarness {
             if (answer[0].equals("go")) {
                 return passes;
             }
+            if (argumentBytes == -2) {
+                argumentBytes = retainedBytesPerPass(type, inputs);
+            }
             long built = System.nanoTime();
-            long allocatedBefore = allocations != null ? allocations.getCurrentThreadAllocatedBytes() : -1;
             Object[][][] fresh = new Object[passes][][];
-            fresh[0] = prepare(type, inputs);
-            long argumentBytes = allocations != null
-                    ? Math.max(0, allocations.getCurrentThreadAllocatedBytes() - allocatedBefore) : -1;
-            for (int pass = 1; pass < passes; pass++) {
+            for (int pass = 0; pass < passes; pass++) {
                 fresh[pass] = prepare(type, inputs);
             }
             long started = System.nanoTime();
@@ -196,6 +195,33 @@ final class JavaHarness {
             send("{\"event\":\"calibrated\",\"passes\":" + passes + ",\"nanos\":" + (ended - started)
                     + ",\"argumentBytes\":" + argumentBytes + ",\"argumentNanos\":" + (started - built) + "}");
         }
+    }
+
+    /**
+     * The heap the fresh arguments of one pass keep (not the garbage of converting them): the used heap after a full
+     * collection, with and without a few of them held, over how many; sized by what one pass allocates, so that a
+     * huge input is made only a few times. -1 when it cannot be told.
+     */
+    private static long retainedBytesPerPass(Class<?> type, List<?> inputs) {
+        long allocated = 1024;
+        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean counting
+                && counting.isThreadAllocatedMemorySupported()) {
+            long before = counting.getCurrentThreadAllocatedBytes();
+            prepare(type, inputs);
+            allocated = Math.max(1, counting.getCurrentThreadAllocatedBytes() - before);
+        }
+        int count = (int) Math.max(1, Math.min(256, (4L << 20) / allocated));
+        Runtime runtime = Runtime.getRuntime();
+        System.gc();
+        long before = runtime.totalMemory() - runtime.freeMemory();
+        Object[][][] held = new Object[count][][];
+        for (int i = 0; i < count; i++) {
+            held[i] = prepare(type, inputs);
+        }
+        System.gc();
+        long after = runtime.totalMemory() - runtime.freeMemory();
+        Reference.reachabilityFence(held);
+        return after > before ? Math.max(1, (after - before) / count) : -1;
     }
 
     // ---- protocol
