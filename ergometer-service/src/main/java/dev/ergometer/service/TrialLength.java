@@ -48,6 +48,8 @@ record TrialLength(double minimumSeconds, double maximumSeconds, String minimumR
     static final int MAX_CONFIRMATIONS = 6;
     /** How closely two rounds must agree on the time per pass. */
     static final double AGREEMENT = 0.1;
+    /** What rounding up forgives, so that 1.2 x 0.1 s / 30 ms gives 4 passes and not 5. */
+    private static final double ROUNDING = 1e-9;
     /** The most passes of one trial, whatever else. */
     static final int MAX_PASSES = 10_000_000;
 
@@ -167,7 +169,7 @@ record TrialLength(double minimumSeconds, double maximumSeconds, String minimumR
                 ? Math.min(round.secondsPerPass(), rounds.get(rounds.size() - 2).secondsPerPass())
                 : round.secondsPerPass();
         Cap cap = cap(round);
-        double wanted = perPass > 0 ? Math.ceil(MARGIN * targetSeconds() / perPass) : MAX_PASSES;
+        double wanted = perPass > 0 ? Math.ceil(MARGIN * targetSeconds() / perPass - ROUNDING) : MAX_PASSES;
         int passes = (int) Math.max(1, Math.min(cap.passes(), Math.min(wanted, MAX_PASSES)));
         Optional<String> shortfall = Optional.empty();
         if (passes * perPass < minimumSeconds) {
