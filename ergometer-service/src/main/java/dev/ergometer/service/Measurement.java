@@ -47,7 +47,7 @@ final class Measurement {
         this(sampler, sandbox, TrialLength.DEFAULT_MINIMUM);
     }
 
-    /** A measurement whose trials last at least {@code minimumTrial} ({@code MIN_TRIAL_S}) and what the counters need. */
+    /** A measurement whose trials last at least {@code minimumTrial} ({@code MIN_TRIAL_S}) and what counters need. */
     Measurement(Sampler sampler, Sandbox sandbox, Duration minimumTrial) {
         this.sampler = sampler;
         this.sandbox = sandbox;

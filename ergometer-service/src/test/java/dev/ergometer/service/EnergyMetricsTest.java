@@ -80,7 +80,7 @@ class EnergyMetricsTest {
         assertThat(AdaptiveTrials.coefficientOfVariationPercent(new double[] {3})).isZero();
     }
 
-    /** RAPL-like counters (1 µJ steps, updated every millisecond) at a 10 W idle measured over 5 s, trials of 0.1 s. */
+    /** RAPL-like counters (1 µJ steps, updated every millisecond), a 10 W idle measured over 5 s, trials of 0.1 s. */
     private static NoiseFloor tenWattFloor(Optional<String> shortfall) {
         CounterResolution rapl = new CounterResolution(1e-6, 0.001);
         return new NoiseFloor(rapl, 10, rapl.idleUncertaintyWatts(10, 5), 0.1, shortfall);

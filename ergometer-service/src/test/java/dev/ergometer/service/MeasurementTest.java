@@ -273,7 +273,8 @@ class MeasurementTest {
     @Test
     void aFailureDuringTheCalibrationFailsTheTaskAfterAPassedGate() throws Exception {
         ScriptedSandbox sandbox = ScriptedSandbox.passes(MeasurementTest::sum, (trial, pass) -> millisecondPass(),
-                Duration.ofMillis(1)).failingAt(ScriptedSandbox.CALIBRATION, "TIMEOUT", "the calibration took too long");
+                Duration.ofMillis(1))
+                .failingAt(ScriptedSandbox.CALIBRATION, "TIMEOUT", "the calibration took too long");
 
         MeasurementOutcome.Failed failed = (MeasurementOutcome.Failed) measure(sandbox, request(3, 1, 1));
 
