@@ -34,8 +34,11 @@ final class ApiDocs {
                             + " [{\"inputs\": [1, 2], \"expected_output\": 3, \"test_id\": \"t1\"}]}'"),
             new Endpoint("get", "/api/v1/tasks/{task_id}", "Poll a task",
                     "queued: estimated_completion_seconds and poll_url. running: stage, progress (0 to 1) and"
-                            + " elapsed_seconds. completed: validation, energy_metrics (medians net of idle power,"
-                            + " energy per test case, average power, coefficient of variation, confidence level)"
+                            + " elapsed_seconds. completed: validation, energy_metrics (per pass over the test cases:"
+                            + " medians net of idle power, energy per test case, average power, coefficient of"
+                            + " variation, confidence level; repetitions_per_trial, the passes each trial ran to last"
+                            + " long enough for the counters; net_energy_within_noise and resolution_warning when the"
+                            + " counters could not tell the energy apart)"
                             + " and measurement_environment (CPU model, frequency governor, source, estimated,"
                             + " core, idle calibration and its age). failed: error_type and error_message (and"
                             + " validation when the gate was reached). 404 for an unknown task.",

@@ -35,8 +35,24 @@ record EnergySlots(int[] packageSlots, int[] ramSlots) {
         return IntStream.range(0, domains.size()).filter(i -> wanted.test(domains.get(i))).toArray();
     }
 
-    /** One trial's energy from its interval, less the idle power of each domain over the trial's duration. */
+    /** The package slots, then the RAM slots. */
+    int[] allSlots() {
+        return IntStream.concat(IntStream.of(packageSlots), IntStream.of(ramSlots)).toArray();
+    }
+
+    /** One trial of one pass: its energy from its interval, less the idle power of each domain over its duration. */
     TrialEnergy trial(int number, EnergyInterval interval, IdlePower idle) {
+        return trial(number, interval, idle, 1);
+    }
+
+    /**
+     * One trial's energy per pass over the test cases: its interval's energy less the idle power of each domain over
+     * its duration, and its duration, each divided by the passes it ran.
+     */
+    TrialEnergy trial(int number, EnergyInterval interval, IdlePower idle, int passes) {
+        if (passes < 1) {
+            throw new IllegalArgumentException("a trial runs at least one pass, got " + passes);
+        }
         double seconds = interval.durationSeconds();
         double raw = 0;
         double packageNet = 0;
@@ -49,7 +65,7 @@ record EnergySlots(int[] packageSlots, int[] ramSlots) {
             raw += interval.joules(slot);
             ramNet += interval.joules(slot) - idle.watts(slot) * seconds;
         }
-        return new TrialEnergy(number, seconds, packageNet, ramNet, raw);
+        return new TrialEnergy(number, passes, seconds / passes, packageNet / passes, ramNet / passes, raw / passes);
     }
 
     /** The power of the package and RAM domains together over an interval, in watts. */

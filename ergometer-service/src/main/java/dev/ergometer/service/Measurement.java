@@ -2,6 +2,7 @@ package dev.ergometer.service;
 
 import dev.ergometer.sampler.EnergySnapshot;
 import dev.ergometer.sampler.Sampler;
+import dev.ergometer.service.sandbox.PassTimer;
 import dev.ergometer.service.sandbox.Sandbox;
 import dev.ergometer.service.sandbox.SandboxRequest;
 import dev.ergometer.service.sandbox.SandboxResult;
@@ -15,8 +16,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Runs one submission in the sandbox and measures it: every test case once as the correctness gate, then the
- * warmups, then trials until they agree ({@link AdaptiveTrials}), the counters read at the moments each trial begins
- * and ends inside the sandbox, each trial's energy taken net of the idle power.
+ * warmups, then the calibration ({@link TrialLength}: how many passes over the test cases make a trial long enough
+ * for the counters), then trials until they agree ({@link AdaptiveTrials}), the counters read at the moments each
+ * trial begins and ends inside the sandbox, each trial's energy taken net of the idle power and divided by its passes.
  */
 final class Measurement {
 
@@ -37,11 +39,21 @@ final class Measurement {
     private final Sampler sampler;
     private final Sandbox sandbox;
     private final EnergySlots slots;
+    private final CounterResolution counters;
+    private final Duration minimumTrial;
 
+    /** A measurement whose trials last at least {@link TrialLength#DEFAULT_MINIMUM}. */
     Measurement(Sampler sampler, Sandbox sandbox) {
+        this(sampler, sandbox, TrialLength.DEFAULT_MINIMUM);
+    }
+
+    /** A measurement whose trials last at least {@code minimumTrial} ({@code MIN_TRIAL_S}) and what counters need. */
+    Measurement(Sampler sampler, Sandbox sandbox, Duration minimumTrial) {
         this.sampler = sampler;
         this.sandbox = sandbox;
         this.slots = EnergySlots.of(sampler.domains());
+        this.counters = CounterResolution.of(sampler.source(), slots);
+        this.minimumTrial = minimumTrial;
     }
 
     EnergySlots slots() {
@@ -86,7 +98,10 @@ final class Measurement {
     MeasurementOutcome measure(MeasureRequest request, int cpu, IdlePower idle, Progress progress,
             BooleanSupplier cancelled) throws IOException {
         AdaptiveTrials adaptive = new AdaptiveTrials(request.energyMeasurementTrials());
-        Recorder recorder = new Recorder(request, adaptive, idle, progress, cancelled);
+        double idleWatts = slots.idleWatts(idle);
+        TrialLength length = TrialLength.of(minimumTrial, counters, idleWatts,
+                Duration.ofSeconds(request.timeoutSeconds()), memoryBytes(request));
+        Recorder recorder = new Recorder(request, adaptive, idle, length, progress, cancelled);
         progress.update("validation", VALIDATION_PROGRESS);
         SandboxResult result = sandbox.run(sandboxRequest(request, cpu, request.warmupTrials(),
                 request.energyMeasurementTrials()), recorder);
@@ -113,8 +128,10 @@ final class Measurement {
             return new MeasurementOutcome.Failed("energy_measurement_failed",
                     "the sandbox ran no measured trial (" + result.trialsRun() + " reported)", Optional.of(validation));
         }
+        NoiseFloor floor = NoiseFloor.of(counters, idleWatts, idle.window().toNanos() / 1e9, length,
+                recorder.calibration.shortfall());
         EnergyMetrics metrics = EnergyMetrics.of(recorder.trials, request.testCases().size(),
-                adaptive.minimumTrials());
+                adaptive.minimumTrials(), floor);
         return new MeasurementOutcome.Completed(validation, metrics, recorder.warmupsDone,
                 recorder.trials.size() < request.energyMeasurementTrials());
     }
@@ -122,7 +139,11 @@ final class Measurement {
     private static SandboxRequest sandboxRequest(MeasureRequest request, int cpu, int warmups, int trials) {
         return new SandboxRequest(request.language(), request.candidateCode(), request.functionName(),
                 request.inputs(), warmups, trials, Duration.ofSeconds(request.timeoutSeconds()),
-                request.memoryLimitMb() * 1024L * 1024L, cpu);
+                memoryBytes(request), cpu);
+    }
+
+    private static long memoryBytes(MeasureRequest request) {
+        return request.memoryLimitMb() * 1024L * 1024L;
     }
 
     private static Optional<String> failure(SandboxResult result) {
@@ -132,25 +153,29 @@ final class Measurement {
         return Optional.of(MeasurementOutcome.errorTypeOf(result.errorType()) + ": " + result.errorMessage());
     }
 
-    /** The listener of one measured run: the gate, then a snapshot at each trial's start and end. */
+    /** The listener of one measured run: the gate, the calibration, then a snapshot at each trial's start and end. */
     private final class Recorder implements TrialListener {
         private final MeasureRequest request;
         private final AdaptiveTrials adaptive;
         private final IdlePower idle;
+        private final TrialLength length;
         private final Progress progress;
         private final BooleanSupplier cancelled;
         private final List<TrialEnergy> trials = new ArrayList<>();
         private ValidationSummary validation;
         private EnergySnapshot before;
+        /** One pass until the calibration says otherwise (a sandbox that does not calibrate runs one). */
+        private TrialLength.Calibration calibration = new TrialLength.Calibration(1, 0, List.of(), Optional.empty());
         private int warmupsDone;
         private boolean stopped;
         private boolean cancelledSeen;
 
-        Recorder(MeasureRequest request, AdaptiveTrials adaptive, IdlePower idle, Progress progress,
-                BooleanSupplier cancelled) {
+        Recorder(MeasureRequest request, AdaptiveTrials adaptive, IdlePower idle, TrialLength length,
+                Progress progress, BooleanSupplier cancelled) {
             this.request = request;
             this.adaptive = adaptive;
             this.idle = idle;
+            this.length = length;
             this.progress = progress;
             this.cancelled = cancelled;
         }
@@ -168,6 +193,23 @@ final class Measurement {
             progress.update(request.warmupTrials() > 0 ? "warmup" : "measuring",
                     request.warmupTrials() > 0 ? WARMUP_PROGRESS : MEASURING_PROGRESS);
             return true;
+        }
+
+        @Override
+        public int passesPerTrial(PassTimer timer) {
+            if (cancelled.getAsBoolean()) {
+                cancelledSeen = true;
+                stopped = true;
+                return 0;
+            }
+            progress.update("calibrating passes", MEASURING_PROGRESS);
+            Optional<TrialLength.Calibration> calibrated = length.calibrate(timer);
+            if (calibrated.isEmpty()) {
+                return 0; // the submission failed: the sandbox reports it
+            }
+            calibration = calibrated.get();
+            progress.update("measuring", MEASURING_PROGRESS);
+            return calibration.passes();
         }
 
         @Override
@@ -190,7 +232,7 @@ final class Measurement {
             if (before == null || stopped) {
                 return false; // a trial we did not see start, or one past our stop: not measured
             }
-            trials.add(slots.trial(trials.size(), after.minus(before), idle));
+            trials.add(slots.trial(trials.size(), after.minus(before), idle, calibration.passes()));
             before = null;
             double[] totals = trials.stream().mapToDouble(TrialEnergy::totalJoules).toArray();
             if (!adaptive.wantsAnother(totals)) {

@@ -94,7 +94,7 @@ public final class MeasurementService implements AutoCloseable {
             if (config.worker()) {
                 MeasurementStation bench = new MeasurementStation(sampler, sandbox, sleeper, clock, idle,
                         config.workerName(), config.idleWindow(), config.idleMaxAge(), config.measurementCores(),
-                        new MachineDescription(paths));
+                        new MachineDescription(paths), config.minimumTrial());
                 station = Optional.of(bench);
                 handler = Optional.of(new MeasurementJobHandler(tasks, bench, schema, responses, config.workerName(),
                         clock));
@@ -111,7 +111,8 @@ public final class MeasurementService implements AutoCloseable {
                 Sampler sampled = sampler;
                 JobEngine engine = jobs;
                 Optional<MeasurementStation> bench = station;
-                ServiceHttp.Parts parts = new ServiceHttp.Parts(board, schema, new Measurement(sampler, sandbox),
+                ServiceHttp.Parts parts = new ServiceHttp.Parts(board, schema,
+                        new Measurement(sampler, sandbox, config.minimumTrial()),
                         responses, new ApiDocs(json), json, clock, config.token(), config.maxRequestBytes(),
                         config.maxConcurrentValidations(),
                         () -> health(json, clock, database, engine, sampled, bench, board));

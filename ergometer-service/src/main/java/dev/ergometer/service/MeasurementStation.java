@@ -69,11 +69,14 @@ final class MeasurementStation {
     private final MachineDescription machine;
     private final ReadWriteLock idleLock = new ReentrantReadWriteLock(true);
 
+    /**
+     * A station whose trials last at least {@code minimumTrial} ({@code MIN_TRIAL_S}) and whatever the counters need.
+     */
     MeasurementStation(Sampler sampler, Sandbox sandbox, Sleeper sleeper, Clock clock, IdlePowerStore idleStore,
             String worker, Duration idleWindow, Duration idleMaxAge, List<Integer> cores,
-            MachineDescription machine) {
+            MachineDescription machine, Duration minimumTrial) {
         this.sampler = Objects.requireNonNull(sampler, "sampler");
-        this.measurement = new Measurement(sampler, sandbox);
+        this.measurement = new Measurement(sampler, sandbox, minimumTrial);
         this.sleeper = sleeper;
         this.clock = clock;
         this.idleStore = idleStore;

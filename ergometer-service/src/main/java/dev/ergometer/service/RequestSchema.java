@@ -33,7 +33,8 @@ public final class RequestSchema {
                     "The function (Python) or public static method (Java) to call."),
             FieldSpec.choice("language", "python", LANGUAGES, "The submission's language."),
             FieldSpec.bounded("timeout_seconds", "integer", 30, 1, 300,
-                    "Time limit of one run of every test case (validation, each warmup, each trial)."),
+                    "Time limit of one run of every test case (validation, each warmup), and of each trial"
+                            + " (its passes over the test cases are chosen to take at most half of it)."),
             FieldSpec.bounded("memory_limit_mb", "integer", 512, 64, 8192, "Memory limit of the submission."),
             FieldSpec.bounded("energy_measurement_trials", "integer", 5, 1, 20,
                     "The most trials to measure; measuring stops earlier, after at least 3, once the trials' net"

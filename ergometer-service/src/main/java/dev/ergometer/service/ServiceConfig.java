@@ -45,11 +45,14 @@ import java.util.TreeSet;
  * @param maxConcurrentValidations how many {@code /validate} calls run at once ({@code MAX_CONCURRENT_VALIDATIONS},
  *     default 2); more get 429
  * @param logLevel TRACE, DEBUG, INFO, WARN or ERROR ({@code LOG_LEVEL}, default INFO)
+ * @param minimumTrial the shortest trial ({@code MIN_TRIAL_S}, default 0.1, at most 10): the calibration runs the
+ *     test cases as many times per trial as make it last this long (and never shorter than the counters resolve)
  */
 public record ServiceConfig(String httpBind, Optional<Integer> httpPort, Optional<BearerToken> token,
         String databaseUrl, Optional<String> databaseUser, Optional<String> databasePassword,
         List<Integer> measurementCores, String workerName, Duration idleWindow, Duration idleMaxAge,
-        Duration pollInterval, int jobRetries, long maxRequestBytes, int maxConcurrentValidations, String logLevel) {
+        Duration pollInterval, int jobRetries, long maxRequestBytes, int maxConcurrentValidations, String logLevel,
+        Duration minimumTrial) {
 
     /** JouleTrace's port. */
     public static final int DEFAULT_HTTP_PORT = 8000;
@@ -58,7 +61,7 @@ public record ServiceConfig(String httpBind, Optional<Integer> httpPort, Optiona
     public static final Set<String> KEYS = Set.of("HTTP_BIND", "HTTP_PORT", "API_TOKEN", "API_TOKEN_FILE",
             "DATABASE_URL", "DATABASE_USER", "DATABASE_PASSWORD", "DATABASE_PASSWORD_FILE", "DATA_DIR",
             "MEASUREMENT_CORES", "WORKER_NAME", "IDLE_WINDOW_S", "IDLE_MAX_AGE_S", "POLL_INTERVAL_S", "JOB_RETRIES",
-            "MAX_REQUEST_BYTES", "MAX_CONCURRENT_VALIDATIONS", "LOG_LEVEL");
+            "MAX_REQUEST_BYTES", "MAX_CONCURRENT_VALIDATIONS", "LOG_LEVEL", "MIN_TRIAL_S");
 
     private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
@@ -115,6 +118,11 @@ public record ServiceConfig(String httpBind, Optional<Integer> httpPort, Optiona
             throw new IllegalArgumentException("MAX_CONCURRENT_VALIDATIONS must be at least 1, got "
                     + maxConcurrentValidations);
         }
+        positive("MIN_TRIAL_S", minimumTrial);
+        if (minimumTrial.compareTo(Duration.ofSeconds(TrialLength.MAX_TRIAL_SECONDS)) > 0) {
+            throw new IllegalArgumentException("MIN_TRIAL_S must be at most " + TrialLength.MAX_TRIAL_SECONDS
+                    + " (the longest trial), got " + minimumTrial.toMillis() / 1e3);
+        }
         logLevel = Objects.requireNonNull(logLevel, "logLevel").toUpperCase(Locale.ROOT);
         if (!LOG_LEVELS.contains(logLevel)) {
             throw new IllegalArgumentException("LOG_LEVEL '" + logLevel + "' is not one of " + new TreeSet<>(LOG_LEVELS));
@@ -160,7 +168,8 @@ public record ServiceConfig(String httpBind, Optional<Integer> httpPort, Optiona
                 integer("JOB_RETRIES", merged.getOrDefault("JOB_RETRIES", "2")),
                 integer("MAX_REQUEST_BYTES", merged.getOrDefault("MAX_REQUEST_BYTES", "1048576")),
                 integer("MAX_CONCURRENT_VALIDATIONS", merged.getOrDefault("MAX_CONCURRENT_VALIDATIONS", "2")),
-                merged.getOrDefault("LOG_LEVEL", "INFO").strip());
+                merged.getOrDefault("LOG_LEVEL", "INFO").strip(),
+                seconds(merged, "MIN_TRIAL_S", "0.1"));
     }
 
     /** Reads a properties file of {@code KEY=value} lines. */

@@ -130,6 +130,11 @@ final class TaskResponses {
         node.put("median_raw_total_energy_joules", m.medianRawTotalJoules());
         node.put("coefficient_of_variation_percent", m.coefficientOfVariationPercent());
         node.put("confidence_level", m.confidence());
+        node.put("repetitions_per_trial", m.passesPerTrial());
+        node.put("minimum_trial_seconds", m.minimumTrialSeconds());
+        node.put("net_energy_noise_joules", m.netNoiseJoules());
+        node.put("net_energy_within_noise", m.netWithinNoise());
+        node.put("resolution_warning", m.resolutionWarning().orElse(null));
         node.put("trials_run", m.trials().size());
         node.put("warmups_run", completed.warmups());
         node.put("early_stop", completed.earlyStop());

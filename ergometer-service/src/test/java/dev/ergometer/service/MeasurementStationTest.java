@@ -97,7 +97,8 @@ class MeasurementStationTest {
 
     private MeasurementStation station(ScriptedSandbox sandbox, Duration maxAge) throws Exception {
         return new MeasurementStation(sampler, sandbox, sleeper, clock, new IdlePowerStore(database), "bench",
-                Duration.ofSeconds(2), maxAge, List.of(0, 1), new MachineDescription(paths));
+                Duration.ofSeconds(2), maxAge, List.of(0, 1), new MachineDescription(paths),
+                TrialLength.DEFAULT_MINIMUM);
     }
 
     private ScriptedSandbox oneJoulePerTrial() {

@@ -220,4 +220,81 @@ class MeasurementTest {
         });
         assertThat(sandbox.trialsStarted).isEmpty();
     }
+
+    /** A pass of one millisecond at idle power plus 4 mJ of package energy above it. */
+    private void millisecondPass() {
+        ticker.advanceNanos(1_000_000L);
+        packageCounter.add(2_000 + 4_000);
+        dramCounter.add(500);
+    }
+
+    @Test
+    void aMillisecondPassIsRunEnoughTimesForATenthOfASecondAndReportedPerPass() throws Exception {
+        ScriptedSandbox sandbox = ScriptedSandbox.passes(MeasurementTest::sum, (trial, pass) -> millisecondPass(),
+                Duration.ofMillis(1));
+
+        MeasurementOutcome.Completed outcome = (MeasurementOutcome.Completed) measure(sandbox, request(3, 1, 2));
+
+        EnergyMetrics metrics = outcome.metrics();
+        int passes = sandbox.passesPerTrial.getFirst();
+        assertThat(passes).as("1.2 x 0.1 s of 1 ms passes").isEqualTo(120);
+        assertThat(sandbox.calibrationRounds).as("rounds grow until one lasts 25 ms, then one of a whole trial")
+                .containsExactly(1, 10, 30, passes);
+        assertThat(metrics.passesPerTrial()).isEqualTo(passes);
+        assertThat(metrics.trials()).allSatisfy(t -> assertThat(t.passes()).isEqualTo(passes));
+        assertThat(metrics.medianDurationSeconds()).isCloseTo(0.001, within(1e-12));
+        assertThat(metrics.medianPackageJoules()).isCloseTo(0.004, within(1e-12));
+        assertThat(metrics.medianRamJoules()).isCloseTo(0, within(1e-12));
+        assertThat(metrics.medianRawTotalJoules()).isCloseTo(0.0065, within(1e-12));
+        assertThat(metrics.energyPerTestCaseJoules()).isCloseTo(0.002, within(1e-12));
+        assertThat(metrics.powerWatts()).isCloseTo(4, within(1e-9));
+        assertThat(metrics.resolutionWarning()).isEmpty();
+        assertThat(metrics.netWithinNoise()).isFalse();
+        assertThat(metrics.confidence()).isEqualTo("high");
+        assertThat(stages).containsSubsequence("warmup", "calibrating passes", "measuring", "finalizing");
+    }
+
+    @Test
+    void trialsTheMemoryLimitKeepsShortAreWarnedAndOfLowConfidence() throws Exception {
+        // The fresh arguments of a pass take 64 MiB: a quarter of 512 MiB holds two passes of 1 ms.
+        ScriptedSandbox sandbox = ScriptedSandbox.passes(MeasurementTest::sum, (trial, pass) -> millisecondPass(),
+                Duration.ofMillis(1)).withArgumentBytes(64L << 20);
+
+        EnergyMetrics metrics = ((MeasurementOutcome.Completed) measure(sandbox, request(3, 0, 1))).metrics();
+
+        assertThat(metrics.passesPerTrial()).isEqualTo(2);
+        assertThat(metrics.medianPackageJoules()).as("still exact per pass").isCloseTo(0.004, within(1e-12));
+        assertThat(metrics.confidence()).isEqualTo("low");
+        assertThat(metrics.resolutionWarning()).get().asString()
+                .contains("trials lasted 0.00200 s (2 passes), under the 0.0500 s these counters resolve",
+                        "memory_limit_mb");
+    }
+
+    @Test
+    void aFailureDuringTheCalibrationFailsTheTaskAfterAPassedGate() throws Exception {
+        ScriptedSandbox sandbox = ScriptedSandbox.passes(MeasurementTest::sum, (trial, pass) -> millisecondPass(),
+                Duration.ofMillis(1))
+                .failingAt(ScriptedSandbox.CALIBRATION, "TIMEOUT", "the calibration took too long");
+
+        MeasurementOutcome.Failed failed = (MeasurementOutcome.Failed) measure(sandbox, request(3, 1, 1));
+
+        assertThat(failed.errorType()).isEqualTo("timeout");
+        assertThat(failed.errorMessage()).contains("the calibration took too long");
+        assertThat(failed.validation().orElseThrow().isCorrect()).isTrue();
+        assertThat(sandbox.trialsStarted).containsExactly(-1);
+    }
+
+    @Test
+    void aLongerMinimumTrialRunsMorePasses() throws Exception {
+        ScriptedSandbox sandbox = ScriptedSandbox.passes(MeasurementTest::sum, (trial, pass) -> millisecondPass(),
+                Duration.ofMillis(1));
+
+        EnergyMetrics metrics = ((MeasurementOutcome.Completed) new Measurement(sampler, sandbox,
+                Duration.ofMillis(500)).measure(request(3, 0, 1), 1, idle, Measurement.Progress.NONE, () -> false))
+                .metrics();
+
+        assertThat(metrics.passesPerTrial()).isEqualTo(600);
+        assertThat(metrics.minimumTrialSeconds()).isEqualTo(0.5);
+        assertThat(metrics.medianPackageJoules()).isCloseTo(0.004, within(1e-12));
+    }
 }

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The service end to end in this JVM: the real HTTP API, JobRunr on an H2 file, the measurement on a fake powercap
- * tree, and a sandbox double that runs nothing (each trial adds exactly 0.5 J to the package counter).
+ * tree, and a sandbox double that runs nothing (each pass over the test cases adds exactly 0.5 J to the package
+ * counter and takes 30 ms, so that a trial runs four).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ServiceApiTest {
@@ -86,10 +87,10 @@ class ServiceApiTest {
         packageCounter = new CounterFile(tree.energyFile("intel-rapl:0"));
         SystemPaths paths = new SystemPaths(root.resolve("sys"), root.resolve("proc"), root.resolve("dev"));
         source = PowercapSource.FACTORY.open(paths, dev.ergometer.sampler.Ticker.system());
-        ScriptedSandbox scripted = ScriptedSandbox.answering(ServiceApiTest::add, trial -> {
+        ScriptedSandbox scripted = ScriptedSandbox.passes(ServiceApiTest::add, (trial, pass) -> {
             packageCounter.add(500_000);
             sleep(30);
-        });
+        }, Duration.ofMillis(30));
         ScriptedSandbox slow = ScriptedSandbox.answering(ServiceApiTest::add, trial -> {
             packageCounter.add(500_000);
             sleep(400);
@@ -157,6 +158,9 @@ class ServiceApiTest {
         assertThat(metrics.path("energy_per_test_case_joules").asDouble()).isCloseTo(0.25, within(1e-6));
         assertThat(metrics.path("trials_run").asInt()).isEqualTo(3);
         assertThat(metrics.path("confidence_level").asText()).isEqualTo("high");
+        assertThat(metrics.path("repetitions_per_trial").asInt()).as("1.2 x 0.1 s of 30 ms passes").isEqualTo(4);
+        assertThat(metrics.path("resolution_warning").isNull()).isTrue();
+        assertThat(metrics.path("net_energy_within_noise").asBoolean()).isFalse();
         assertThat(metrics.path("power_consumption_watts").asDouble()).isPositive();
         JsonNode environment = done.path("measurement_environment");
         assertThat(environment.path("meter_type").asText()).isEqualTo("powercap");

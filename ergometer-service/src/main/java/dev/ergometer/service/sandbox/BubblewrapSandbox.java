@@ -21,8 +21,9 @@ import java.util.stream.Stream;
  * A {@link Sandbox} that runs every submission in bubblewrap: no network, a read-only system of only what the
  * language runtime needs, a private size-limited /tmp, no view of the service's files or processes, as an
  * unprivileged user, under memory, CPU-time, process-count, file-size and wall-clock limits. A harness inside (Python,
- * or Java compiling the submission itself) runs the test cases and the trial loops and stops at each trial's start
- * and end until the worker answers, so the {@link TrialListener} reads energy counters at exactly those moments.
+ * or Java compiling the submission itself) runs the test cases, times passes over them for the calibration, and runs
+ * the trial loops, stopping at each trial's start and end until the worker answers, so the {@link TrialListener}
+ * reads energy counters at exactly those moments.
  *
  * <pre>{@code
  * Sandbox sandbox = BubblewrapSandbox.builder().hide(dataFolder).build();
@@ -96,8 +97,9 @@ public final class BubblewrapSandbox implements Sandbox {
 
     private BubblewrapCommand.Limits limits(SandboxRequest request, SandboxCgroup cgroup) {
         int cores = request.cpu() >= 0 ? 1 : Runtime.getRuntime().availableProcessors();
+        int calibration = request.trials() > 0 ? 1 : 0; // its rounds add up to well under one timeout
         long budgetSeconds = settings.startup().toSeconds()
-                + request.timeout().toSeconds() * (1L + request.warmups() + request.trials()) + 1;
+                + request.timeout().toSeconds() * (1L + request.warmups() + calibration + request.trials()) + 1;
         return new BubblewrapCommand.Limits(addressSpaceBytes(request), request.memoryBytes(), budgetSeconds * cores,
                 cgroup == null ? settings.processLimit() : 0, request.cpu());
     }

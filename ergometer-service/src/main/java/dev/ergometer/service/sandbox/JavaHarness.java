@@ -9,6 +9,8 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.ref.Reference;
 import java.lang.reflect.Array;
 import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.InvocationTargetException;
@@ -70,6 +72,8 @@ final class JavaHarness {
     private static volatile boolean finished;
     private static long memoryBytes;
     private static Method entryMethod;
+    /** The last result of a measured call: a volatile write the JIT must keep. */
+    private static volatile Object sink;
 
     private JavaHarness() {
     }
@@ -120,20 +124,104 @@ final class JavaHarness {
         if (!ask("{\"event\":\"validated\"}")) {
             end();
         }
-        for (int step = 0; step < warmups + trials; step++) {
-            int trial = step - warmups;
+        for (int trial = -warmups; trial < 0; trial++) {
             Object[][] fresh = prepare(type, inputs);
+            if (!ask("{\"event\":\"trial-start\",\"trial\":" + trial + "}")) {
+                end();
+            }
+            runPass(fresh);
+            if (!ask("{\"event\":\"trial-end\",\"trial\":" + trial + "}")) {
+                end();
+            }
+        }
+        if (trials == 0) {
+            end();
+        }
+        int passes = calibrate(type, inputs);
+        for (int trial = 0; trial < trials; trial++) {
+            Object[][][] fresh = new Object[passes][][];
+            for (int pass = 0; pass < passes; pass++) {
+                fresh[pass] = prepare(type, inputs);
+            }
             if (!ask("{\"event\":\"trial-start\",\"trial\":" + trial + "}")) {
                 break;
             }
-            for (int i = 0; i < fresh.length; i++) {
-                invoke(fresh[i], i);
+            for (Object[][] pass : fresh) {
+                runPass(pass);
             }
             if (!ask("{\"event\":\"trial-end\",\"trial\":" + trial + "}")) {
                 break;
             }
         }
         end();
+    }
+
+    /** Every test case once, on the arguments given; each result is kept so the JIT cannot drop the call. */
+    private static void runPass(Object[][] calls) {
+        for (int i = 0; i < calls.length; i++) {
+            sink = invoke(calls[i], i);
+        }
+    }
+
+    /**
+     * Times passes over the test cases as the worker asks ({@code time P}), until it says how many passes a trial
+     * runs ({@code go P}); ends the run on {@code stop}.
+     */
+    private static int calibrate(Class<?> type, List<?> inputs) throws IOException {
+        send("{\"event\":\"calibrate\"}");
+        long argumentBytes = -2;
+        while (true) {
+            String[] answer = receive().split(" ");
+            int passes = answer.length == 2 && answer[1].matches("[0-9]{1,9}") ? Integer.parseInt(answer[1]) : 0;
+            if (passes < 1 || !(answer[0].equals("time") || answer[0].equals("go"))) {
+                end(); // "stop", or anything else: no trials
+            }
+            if (answer[0].equals("go")) {
+                return passes;
+            }
+            if (argumentBytes == -2) {
+                argumentBytes = retainedBytesPerPass(type, inputs);
+            }
+            long built = System.nanoTime();
+            Object[][][] fresh = new Object[passes][][];
+            for (int pass = 0; pass < passes; pass++) {
+                fresh[pass] = prepare(type, inputs);
+            }
+            long started = System.nanoTime();
+            for (Object[][] pass : fresh) {
+                runPass(pass);
+            }
+            long ended = System.nanoTime();
+            send("{\"event\":\"calibrated\",\"passes\":" + passes + ",\"nanos\":" + (ended - started)
+                    + ",\"argumentBytes\":" + argumentBytes + ",\"argumentNanos\":" + (started - built) + "}");
+        }
+    }
+
+    /**
+     * The heap the fresh arguments of one pass keep (not the garbage of converting them): the used heap after a full
+     * collection, with and without a few of them held, over how many; sized by what one pass allocates, so that a
+     * huge input is made only a few times. -1 when it cannot be told.
+     */
+    private static long retainedBytesPerPass(Class<?> type, List<?> inputs) {
+        long allocated = 1024;
+        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean counting
+                && counting.isThreadAllocatedMemorySupported()) {
+            long before = counting.getCurrentThreadAllocatedBytes();
+            prepare(type, inputs);
+            allocated = Math.max(1, counting.getCurrentThreadAllocatedBytes() - before);
+        }
+        int count = (int) Math.max(1, Math.min(256, (4L << 20) / allocated));
+        Runtime runtime = Runtime.getRuntime();
+        System.gc();
+        long before = runtime.totalMemory() - runtime.freeMemory();
+        Object[][][] held = new Object[count][][];
+        for (int i = 0; i < count; i++) {
+            held[i] = prepare(type, inputs);
+        }
+        System.gc();
+        long after = runtime.totalMemory() - runtime.freeMemory();
+        Reference.reachabilityFence(held);
+        return after > before ? Math.max(1, (after - before) / count) : -1;
     }
 
     // ---- protocol

@@ -16,7 +16,8 @@ import java.util.Objects;
  *     else: one argument); may hold nulls
  * @param warmups warmups before the trials, not measured (>= 0)
  * @param trials the most trials to run (>= 0; 0 for validation alone); the listener may stop them earlier
- * @param timeout the time limit of one run of all test cases
+ * @param timeout the time limit of one run of all test cases, and of each warmup, calibration round and trial
+ *     (whatever its passes)
  * @param memoryBytes the memory limit of the submission's process
  * @param cpu the core the submission is pinned to, -1 for none
  */

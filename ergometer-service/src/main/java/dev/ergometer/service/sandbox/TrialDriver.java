@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The worker's side of the harness protocol for one run: sends the request, collects the validation outputs, then
@@ -14,14 +15,20 @@ import java.util.Map;
  *
  * <p>The harness speaks first: {@code ready} (the runtime started), {@code loaded} (the submission compiled and its
  * entry point was found), one {@code output} per test case, {@code validated}, then {@code trial-start} /
- * {@code trial-end} pairs, then {@code done}; or {@code error} at any point. The worker answers {@code validated},
- * {@code trial-start} and {@code trial-end} with {@code go} or {@code stop}, and the harness waits for that answer,
- * so the listener runs exactly between two phases of the submission.
+ * {@code trial-end} pairs for the warmups, then (when trials are asked for) {@code calibrate}, then
+ * {@code trial-start} / {@code trial-end} pairs for the trials, then {@code done}; or {@code error} at any point. The
+ * worker answers {@code validated}, {@code trial-start} and {@code trial-end} with {@code go} or {@code stop}, and
+ * the harness waits for that answer, so the listener runs exactly between two phases of the submission. It answers
+ * {@code calibrate} with {@code time P} (the harness runs P passes over the test cases, answers {@code calibrated}
+ * with their time, and waits again) as often as the listener times passes, then {@code go P}: each trial runs P
+ * passes (or {@code stop}).
  */
 final class TrialDriver {
 
     private static final int SIGXCPU = 24;
     private static final int STDERR_TAIL_CHARS = 2000;
+    /** How much longer than the worker's own view a harness's timing of a calibration round may be (clock steps). */
+    private static final long CLOCK_SLACK_NANOS = 1_000_000L;
 
     private final HarnessProcess process;
     private final SandboxCgroup cgroup;
@@ -35,6 +42,8 @@ final class TrialDriver {
     private String phase = "loading the submission";
     /** The result of the failure {@link #expect} met, when it returned null. */
     private SandboxResult failure;
+    /** Whether the worker's thread was interrupted during a calibration round. */
+    private boolean interrupted;
 
     TrialDriver(HarnessProcess process, SandboxCgroup cgroup, SandboxRequest request, TrialListener listener,
             Duration startup, long startedNanos) {
@@ -84,6 +93,28 @@ final class TrialDriver {
         }
 
         for (int expected = -request.warmups(); ; expected++) {
+            if (expected == 0 && request.trials() > 0) {
+                Map<String, Object> calibrate = expect(process.next(request.timeout()));
+                if (calibrate == null) {
+                    return failure;
+                }
+                if ("done".equals(calibrate.get("event"))) {
+                    return ok();
+                }
+                if (!"calibrate".equals(calibrate.get("event"))) {
+                    return unexpected(calibrate);
+                }
+                phase = "the calibration";
+                int passes = listener.passesPerTrial(this::time);
+                if (interrupted) {
+                    throw new InterruptedException("interrupted during the calibration");
+                }
+                if (failure != null) {
+                    return failure;
+                }
+                process.send(passes > 0 ? "go " + passes : "stop");
+                phase = "the trials";
+            }
             Map<String, Object> start = expect(process.next(request.timeout()));
             if (start == null) {
                 return failure;
@@ -111,6 +142,43 @@ final class TrialDriver {
             process.send(more ? "go" : "stop");
             phase = "the trials";
         }
+    }
+
+    /**
+     * One calibration round: asks the harness to time {@code passes} passes and checks its answer, which must name
+     * those passes and a time no longer than the worker itself saw pass. Empty, with {@link #failure} set, when the
+     * submission failed or broke the protocol.
+     */
+    private Optional<PassTimer.Round> time(int passes) {
+        if (failure != null) {
+            return Optional.empty();
+        }
+        if (passes < 1) {
+            throw new IllegalArgumentException("a calibration round runs at least one pass, got " + passes);
+        }
+        long sentNanos = System.nanoTime();
+        process.send("time " + passes); // a harness that is gone shows as the end of its output below
+        Map<String, Object> reply;
+        try {
+            reply = expect(process.next(request.timeout()));
+        } catch (InterruptedException e) {
+            interrupted = true; // drive() throws it once the listener returns
+            failure = failed("CRASH", "the worker was interrupted during " + phase);
+            return Optional.empty();
+        }
+        long seenNanos = System.nanoTime() - sentNanos;
+        if (reply == null) {
+            return Optional.empty();
+        }
+        if (!"calibrated".equals(reply.get("event")) || !Long.valueOf(passes).equals(reply.get("passes"))
+                || !(reply.get("nanos") instanceof Long nanos) || nanos < 0
+                || nanos > seenNanos + CLOCK_SLACK_NANOS
+                || !(reply.get("argumentBytes") instanceof Long bytes) || bytes < -1
+                || !(reply.get("argumentNanos") instanceof Long argumentNanos) || argumentNanos < 0) {
+            failure = unexpected(reply);
+            return Optional.empty();
+        }
+        return Optional.of(new PassTimer.Round(passes, nanos, bytes, argumentNanos));
     }
 
     // ---- reading messages
@@ -145,7 +213,7 @@ final class TrialDriver {
                 failure = failed("TIMEOUT", phase.equals("loading the submission")
                         ? "loading the submission took longer than " + seconds(startup)
                         : phase + " took longer than the time limit of " + seconds(request.timeout())
-                                + " for running all test cases once");
+                                + " for running all test cases once (and for one trial or calibration round)");
                 return null;
             }
         }

@@ -1,8 +1,10 @@
 """Ergometer's Python harness: runs a submission's test cases and trial loops inside the bubblewrap sandbox.
 
 Protocol, one JSON object per line (see docs/service-sandbox.md):
-  worker -> harness: the request line, then "go" or "stop" after each "validated", "trial-start", "trial-end".
-  harness -> worker: ready, loaded, output (one per test case), validated, trial-start, trial-end, done, or error.
+  worker -> harness: the request line, then "go" or "stop" after each "validated", "trial-start", "trial-end";
+                     "time P" (time P passes) or "go P" (each trial runs P passes) after "calibrate", "calibrated".
+  harness -> worker: ready, loaded, output (one per test case), validated, trial-start, trial-end (warmups),
+                     calibrate, calibrated..., trial-start, trial-end (trials), done, or error.
 The protocol runs on private copies of stdin and stdout; the submission's stdin is /dev/null and its stdout goes to
 stderr, which the worker caps, so nothing the submission prints can be taken for a protocol line. Forked children
 lose the protocol descriptors, so a fork cannot speak for the harness either.
@@ -13,7 +15,9 @@ import json
 import math
 import os
 import sys
+import time
 import traceback
+import tracemalloc
 import types
 
 MAIN_PID = os.getpid()
@@ -240,17 +244,61 @@ def main():
     run_all(function, [decode(c) for c in raw_inputs], limits,
             on_output=lambda index, value: send("output", case=index, value=value))
     if not ask("validated"):
-        send("done")
-        leave(0)
+        finish()
     warmups, trials = request["warmups"], request["trials"]
-    for step in range(warmups + trials):
-        trial = step - warmups
-        cases = [decode(c) for c in raw_inputs]  # fresh arguments, made before the trial starts
+
+    def fresh():
+        """Fresh arguments for one pass, made before a trial starts: a mutating submission sees the same ones."""
+        return [decode(c) for c in raw_inputs]
+
+    for trial in range(-warmups, 0):
+        cases = fresh()
         if not ask("trial-start", trial=trial):
-            break
+            finish()
         run_all(function, cases, limits)
         if not ask("trial-end", trial=trial):
+            finish()
+    if trials == 0:
+        finish()
+    passes = calibrate(function, fresh, limits)
+    for trial in range(trials):
+        passes_cases = [fresh() for _ in range(passes)]
+        if not ask("trial-start", trial=trial):
             break
+        for cases in passes_cases:
+            run_all(function, cases, limits)
+        if not ask("trial-end", trial=trial):
+            break
+        del passes_cases  # freed after the trial ended, not during the next one
+    finish()
+
+
+def calibrate(function, fresh, limits):
+    """Times passes over the test cases as the worker asks ("time P"), until it says how many a trial runs ("go P")."""
+    send("calibrate")
+    while True:
+        answer = receive().split()
+        if len(answer) != 2 or answer[0] not in ("time", "go") or not answer[1].isdigit() or int(answer[1]) < 1:
+            finish()  # "stop", or anything else: no trials
+        passes = int(answer[1])
+        if answer[0] == "go":
+            return passes
+        built = time.perf_counter_ns()
+        tracemalloc.start()
+        first = fresh()
+        argument_bytes = tracemalloc.get_traced_memory()[0]
+        tracemalloc.stop()
+        passes_cases = [first] + [fresh() for _ in range(passes - 1)]
+        started = time.perf_counter_ns()
+        for cases in passes_cases:
+            run_all(function, cases, limits)
+        ended = time.perf_counter_ns()
+        del passes_cases
+        send("calibrated", passes=passes, nanos=ended - started, argumentBytes=argument_bytes,
+             argumentNanos=started - built)
+
+
+def finish():
     send("done")
     leave(0)
 

@@ -316,7 +316,7 @@ class BubblewrapSandboxTest {
         SandboxResult result = sandbox.run(request, inspector);
 
         assertThat(result.outcome()).as(String.valueOf(result.errorMessage())).isEqualTo(SandboxResult.Outcome.OK);
-        long cpuSeconds = 60 + 10 * 2 + 1; // startup + timeout x (validation + 1 trial) + 1, on one pinned core
+        long cpuSeconds = 60 + 10 * 3 + 1; // startup + timeout x (validation + calibration + 1 trial) + 1, one core
         assertThat(result.outputs()).containsExactly(List.of(MEMORY_BYTES, cpuSeconds, 64L << 20, 0L, List.of(1L),
                 65534L));
         assertThat(cgroupSeen).as("the run's cgroup: its pids.max and how many processes it holds")
