@@ -101,6 +101,13 @@ final class MeasureTable {
                 result.runs().size() > 1 ? " (median run)" : "");
         for (int d = 0; d < result.domains().size(); d++) {
             double joules = result.energySummary(d).median();
+            if (!(joules > 0)) {
+                // Net energy at or below the idle baseline: the run used nothing measurable above idle, and a
+                // negative footprint would be nonsense.
+                line(out, "%-12s none above idle (net energy %s J)", result.domains().get(d).id(),
+                        String.format(java.util.Locale.ROOT, "%.4f", joules));
+                continue;
+            }
             line(out, "%-12s %14s %22s   a million runs: %s CO2e, %s", result.domains().get(d).id(),
                     CarbonText.mass(carbon.gramsCo2e(joules)) + " CO2e",
                     CarbonText.money(carbon.cost(joules), carbon.currency()),

@@ -71,6 +71,17 @@ class MeasureCommandTest {
     }
 
     @Test
+    void aRunWithNoEnergyAboveIdleShowsNoFootprintNotANegativeOne() {
+        counter.close(); // the package's counter stands still: idle 0 W, run 0 J, net 0 J
+
+        CliRun run = measure("--idle", "0.2", "--", "true");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err()).contains("package_0    none above idle (net energy 0.0000 J)")
+                .doesNotContain("a million runs: -");
+    }
+
+    @Test
     void idlePowerIsSubtractedSoAConstantLoadNetsNearZero() throws Exception {
         CliRun run = measure("--idle", "0.3", "--format", "json", "--", "sleep", "0.3");
 
