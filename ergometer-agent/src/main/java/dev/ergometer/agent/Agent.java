@@ -5,7 +5,10 @@ import dev.ergometer.agent.AgentState.DomainReading;
 import dev.ergometer.attribution.AttributedInterval;
 import dev.ergometer.attribution.AttributionSampler;
 import dev.ergometer.attribution.Consumer;
+import dev.ergometer.carbon.CarbonSettings;
+import dev.ergometer.fleet.HwpcReports;
 import dev.ergometer.meter.EnergySample;
+import dev.ergometer.mongodb.RunStore;
 import dev.ergometer.model.Domain;
 import dev.ergometer.prometheus.PyJoulesSeries;
 import dev.ergometer.sampler.EnergyInterval;
@@ -30,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -74,6 +78,8 @@ public final class Agent implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final AgentHttp http;
     private final GroupsEndpoint groups;
+    private final RunStore runs;
+    private final DashboardFeed dashboard = DashboardFeed.standard();
     private final long startWallMillis = System.currentTimeMillis();
     private final long startNanos = System.nanoTime();
 
@@ -89,10 +95,13 @@ public final class Agent implements AutoCloseable {
     // Replaced only on the scheduler thread (by a reload); read by HTTP threads.
     private volatile AgentConfig config;
     private volatile Map<SinkConfig.Kind, RunningSink> sinks = Map.of();
+    // Set on the scheduler thread after each attribution (null while attribution is off); read by HTTP threads.
+    private volatile AttributedInterval latestAttribution;
 
     // Touched only by the scheduler thread (and by close() once the scheduler has stopped).
     private EnergySnapshot previous;
     private List<Sample> pending = new ArrayList<>();
+    private List<Sample> sensorPending = new ArrayList<>();
     private AttributionSampler attribution;
     private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
 
@@ -109,19 +118,28 @@ public final class Agent implements AutoCloseable {
         this.attribution = config.attribution() ? AttributionSampler.processes(sampler, paths) : null;
         this.previous = sampler.sample();
         List<DomainReading> zero = new ArrayList<>();
-        for (Domain domain : sampler.domains()) {
-            zero.add(new DomainReading(domain, 0, 0));
+        for (int i = 0; i < sampler.domains().size(); i++) {
+            // What the sampler counted before its first sample: next to nothing, but carbon and cost count it too.
+            double joules = previous.totalMicrojoules(i) / 1e6;
+            zero.add(new DomainReading(sampler.domains().get(i), joules, 0, config.carbon().gramsCo2e(joules),
+                    config.carbon().cost(joules)));
         }
         this.state = new AtomicReference<>(new AgentState(source.name(), source.estimated(), source.method(), zero,
-                0, 0, List.of(), 0));
+                0, 0, List.of(), 0, config.carbon().currency()));
         this.sinks = startSinks(config, openSinks(config, Map.of()), Map.of());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("ergometer-agent-scheduler").daemon().factory());
         this.groups = GroupsEndpoint.start(config, sampler, paths);
         AgentHttp server;
+        RunStore runStore = null;
         try {
+            runStore = config.runsMongodbUri().map(uri -> RunStore.open(uri, config.hostName())).orElse(null);
+            this.runs = runStore;
             server = AgentHttp.start(this, config.httpBind(), config.httpPort());
         } catch (RuntimeException e) {
+            if (runStore != null) {
+                runStore.close();
+            }
             groups.close();
             scheduler.shutdownNow();
             sinks.values().forEach(running -> running.queue().close());
@@ -228,6 +246,10 @@ public final class Agent implements AutoCloseable {
                     + "process groups on {}", current.agentSocket().map(Path::toString).orElse("no socket"));
             next = next.withAgentSocket(current.agentSocket(), current.agentSocketGroup());
         }
+        if (!next.runsMongodbUri().equals(current.runsMongodbUri())) {
+            LOG.warn("ergometer agent: RUNS_MONGODB_URI changes only on a restart; named runs still go where they"
+                    + " went");
+        }
         AgentConfig applied = next;
         Map<SinkConfig.Kind, Sink> opened = openSinks(applied, sinks);
         Future<List<SinkQueue>> swap = scheduler.submit(() -> apply(applied, opened));
@@ -261,6 +283,7 @@ public final class Agent implements AutoCloseable {
         } else if (!next.attribution() && attribution != null) {
             attribution.close();
             attribution = null;
+            latestAttribution = null;
             state.updateAndGet(s -> s.withConsumers(List.of(), 0));
         }
         pushNow();   // what was sampled under the old configuration goes to the old sinks
@@ -289,6 +312,14 @@ public final class Agent implements AutoCloseable {
     /** The latest state, as HTTP shows it. */
     public AgentState state() {
         return state.get();
+    }
+
+    /**
+     * The latest attributed interval, whole (every consumer, every domain), as {@code /api/v1/top} shows it; empty
+     * before the first one and while attribution is off.
+     */
+    public Optional<AttributedInterval> latestAttribution() {
+        return Optional.ofNullable(latestAttribution);
     }
 
     /** How many samples the scheduler has taken. */
@@ -321,9 +352,19 @@ public final class Agent implements AutoCloseable {
         return (System.nanoTime() - startNanos) / 1e9;
     }
 
+    /** Where named runs ({@code erg measure --name}) are stored, when {@code RUNS_MONGODB_URI} is set. */
+    Optional<RunStore> runs() {
+        return Optional.ofNullable(runs);
+    }
+
     /** The process groups served on the agent's socket and on /api/v1/groups. */
     GroupsEndpoint groups() {
         return groups;
+    }
+
+    /** The recent samples and the live clients of the dashboard ({@link DashboardEndpoint}). */
+    DashboardFeed dashboard() {
+        return dashboard;
     }
 
     long startWallMillis() {
@@ -342,17 +383,31 @@ public final class Agent implements AutoCloseable {
             EnergyInterval interval = now.minus(previous);
             previous = now;
             List<Domain> domains = now.domains();
+            AgentState old = state.get();
+            CarbonSettings carbon = config.carbon();
+            boolean newCurrency = !carbon.currency().equals(old.currency());
             List<DomainReading> readings = new ArrayList<>(domains.size());
             for (int i = 0; i < domains.size(); i++) {
-                readings.add(new DomainReading(domains.get(i), now.totalMicrojoules(i) / 1e6,
-                        interval.powerWatts(i)));
+                DomainReading before = old.domains().get(i);
+                double totalJoules = now.totalMicrojoules(i) / 1e6;
+                double intervalJoules = interval.microjoules(i) / 1e6;
+                // Each interval at the settings in force then, so a reload never rewrites what was counted; a new
+                // currency restarts the cost from the whole energy, since amounts in two currencies do not add.
+                readings.add(new DomainReading(domains.get(i), totalJoules, interval.powerWatts(i),
+                        before.co2eGrams() + carbon.gramsCo2e(intervalJoules),
+                        newCurrency ? carbon.cost(totalJoules) : before.cost() + carbon.cost(intervalJoules)));
             }
             long taken = samplesTaken.incrementAndGet();
-            AgentState old = state.get();
-            state.set(new AgentState(old.source(), old.estimated(), old.method(), readings, wallMillis, taken,
-                    old.consumers(), old.consumersIntervalSeconds()));
+            AgentState next = new AgentState(old.source(), old.estimated(), old.method(), readings, wallMillis, taken,
+                    old.consumers(), old.consumersIntervalSeconds(), carbon.currency());
+            state.set(next);
+            dashboard.publish(next);
             if (!sinks.isEmpty()) {
-                addPending(state.get(), interval, wallMillis);
+                addPending(next, interval, wallMillis);
+            }
+            if (attribution == null && sinks.containsKey(SinkConfig.Kind.SENSOR)) {
+                sensorPending.addAll(SensorSink.samples(List.of(
+                        HwpcReports.machine(config.hostName(), wallMillis, interval))));
             }
         } catch (RuntimeException e) {
             if (sampleFailures.incrementAndGet() == 1 || LOG.isDebugEnabled()) {
@@ -364,6 +419,8 @@ public final class Agent implements AutoCloseable {
     private void addPending(AgentState now, EnergyInterval interval, long wallMillis) {
         pending.addAll(AgentSamples.energy(now, wallMillis, "source", config.serviceLabel()));
         pending.addAll(AgentSamples.power(now, wallMillis, "source", config.serviceLabel()));
+        pending.addAll(AgentSamples.carbon(now, wallMillis, "source", config.serviceLabel()));
+        pending.addAll(AgentSamples.cost(now, wallMillis, "source", config.serviceLabel()));
         Map<String, Double> microjoules = new LinkedHashMap<>();
         for (int i = 0; i < interval.domains().size(); i++) {
             microjoules.put(interval.domains().get(i).id(), (double) interval.microjoules(i));
@@ -373,14 +430,17 @@ public final class Agent implements AutoCloseable {
                 microjoules), config.serviceLabel()));
     }
 
+    /** Hands what was gathered since the last push to the sinks: the sensor its HWPC reports, the others the rest. */
     private void pushNow() {
-        if (pending.isEmpty()) {
-            return;
-        }
         Batch batch = new Batch(pending);
         pending = new ArrayList<>();
+        Batch reports = new Batch(sensorPending);
+        sensorPending = new ArrayList<>();
         for (RunningSink running : sinks.values()) {
-            running.queue().offer(batch);
+            Batch forSink = running.config().kind() == SinkConfig.Kind.SENSOR ? reports : batch;
+            if (!forSink.isEmpty()) {
+                running.queue().offer(forSink);
+            }
         }
     }
 
@@ -399,11 +459,15 @@ public final class Agent implements AutoCloseable {
                 addConsumers(consumers, interval.microjoulesBy(Consumer.Kind.POD, i), domainId, seconds,
                         Integer.MAX_VALUE);
             }
+            latestAttribution = interval;
             attributionsTaken.incrementAndGet();
             AgentState now = state.updateAndGet(s -> s.withConsumers(consumers, seconds));
+            long millis = System.currentTimeMillis();
             if (!sinks.isEmpty()) {
-                pending.addAll(AgentSamples.consumerPower(now, System.currentTimeMillis(),
-                        "source", config.serviceLabel()));
+                pending.addAll(AgentSamples.consumerPower(now, millis, "source", config.serviceLabel()));
+            }
+            if (sinks.containsKey(SinkConfig.Kind.SENSOR)) {
+                sensorPending.addAll(SensorSink.samples(HwpcReports.fromInterval(config.hostName(), millis, interval)));
             }
         } catch (RuntimeException e) {
             if (attributionFailures.incrementAndGet() == 1 || LOG.isDebugEnabled()) {
@@ -470,8 +534,12 @@ public final class Agent implements AutoCloseable {
         }
         sinks.values().forEach(running -> LOG.info("ergometer agent: sink {} flushed: {}", running.config().name(),
                 running.queue().counts()));
+        dashboard.close();   // ends every event stream, so stopping HTTP does not wait for them
         http.stop();
         groups.close();
+        if (runs != null) {
+            runs.close();
+        }
         if (attribution != null) {
             attribution.close();
         }

@@ -1,5 +1,6 @@
 package dev.ergometer.agent;
 
+import dev.ergometer.carbon.CarbonSettings;
 import dev.ergometer.groups.ProcessGroups;
 import java.io.IOException;
 import java.io.Reader;
@@ -32,8 +33,8 @@ import java.util.TreeSet;
  * <p>Settings come from a properties file ({@code KEY=value} lines, {@code #} comments) and from environment
  * variables with the same names, the environment winning, so the seed's {@code .env} works unchanged and a file can
  * hold a machine's defaults. See docs/agent.md for the table. Each destination is switched on by its own key
- * ({@code REMOTE_WRITE_URL}, {@code CSV_FILE}, {@code JSONL_FILE}, {@code MONGODB_URI}, {@code KAFKA_BOOTSTRAP_SERVERS},
- * {@code OTLP_ENDPOINT}); its other keys become that {@link SinkConfig}'s settings, checked when the sink opens.
+ * ({@code REMOTE_WRITE_URL}, {@code CSV_FILE}, {@code JSONL_FILE}, {@code MONGODB_URI},
+ * {@code KAFKA_BOOTSTRAP_SERVERS}, {@code OTLP_ENDPOINT}); its other keys become that {@link SinkConfig}'s settings, checked when the sink opens.
  *
  * @param sinks the destinations, one per kind, in the order above
  * @param scrapeInterval how often the machine's counters are read ({@code SCRAPE_INTERVAL_S}, default 1 s)
@@ -52,6 +53,11 @@ import java.util.TreeSet;
  *     {@code /run/ergometer/agent.sock}; empty or {@code off} for none)
  * @param agentSocketGroup the Unix group whose members may use that socket ({@code AGENT_SOCKET_GROUP}, default
  *     {@code ergometer})
+ * @param runsMongodbUri where named runs ({@code erg measure --name}) are stored: a MongoDB connection string
+ *     ({@code RUNS_MONGODB_URI}, default none: the agent then refuses named runs, saying so)
+ * @param carbon how energy becomes grams of CO2e and money ({@code GRID_INTENSITY_G_PER_KWH}, {@code PRICE_PER_KWH},
+ *     {@code CURRENCY}; default {@code ERGOMETER_GRID_INTENSITY}, {@code ERGOMETER_PRICE} and
+ *     {@code ERGOMETER_CURRENCY} from the environment, else the world averages of docs/carbon.md)
  */
 public record AgentConfig(
         List<SinkConfig> sinks,
@@ -67,12 +73,22 @@ public record AgentConfig(
         Duration flushTimeout,
         String hostName,
         Optional<Path> agentSocket,
-        String agentSocketGroup) {
+        String agentSocketGroup,
+        Optional<String> runsMongodbUri,
+        CarbonSettings carbon) {
+
+    /** The grid's carbon intensity, gCO2e/kWh. */
+    static final String GRID_INTENSITY_KEY = "GRID_INTENSITY_G_PER_KWH";
+    /** The electricity price per kWh. */
+    static final String PRICE_KEY = "PRICE_PER_KWH";
+    /** The price's currency. */
+    static final String CURRENCY_KEY = "CURRENCY";
 
     /** The keys of the agent itself (not of one sink). */
     private static final Set<String> AGENT_KEYS = Set.of("SCRAPE_INTERVAL_S", "PUSH_INTERVAL_S",
             "MAX_RETRY_BATCHES", "SERVICE_LABEL", "LOG_LEVEL", "HTTP_BIND", "HTTP_PORT", "ATTRIBUTION",
-            "ATTRIBUTION_INTERVAL_S", "FLUSH_TIMEOUT_S", "HOST_NAME", "AGENT_SOCKET", "AGENT_SOCKET_GROUP");
+            "ATTRIBUTION_INTERVAL_S", "FLUSH_TIMEOUT_S", "HOST_NAME", "AGENT_SOCKET", "AGENT_SOCKET_GROUP",
+            "RUNS_MONGODB_URI", GRID_INTENSITY_KEY, PRICE_KEY, CURRENCY_KEY);
 
     /** Every key the file and the environment may set. */
     public static final Set<String> KEYS = allKeys();
@@ -120,6 +136,8 @@ public record AgentConfig(
             throw new IllegalArgumentException("HOST_NAME must not be empty: it names this machine in reports");
         }
         Objects.requireNonNull(agentSocket, "agentSocket");
+        Objects.requireNonNull(runsMongodbUri, "runsMongodbUri");
+        Objects.requireNonNull(carbon, "carbon");
         if (agentSocketGroup == null || !agentSocketGroup.matches("[A-Za-z_][A-Za-z0-9_.-]*\\$?")) {
             throw new IllegalArgumentException("AGENT_SOCKET_GROUP '" + agentSocketGroup + "' is not a Unix group"
                     + " name (such as ergometer)");
@@ -184,7 +202,57 @@ public record AgentConfig(
                 duration(merged, "FLUSH_TIMEOUT_S", "10"),
                 merged.getOrDefault("HOST_NAME", localHostName()).strip(),
                 socket(merged.getOrDefault("AGENT_SOCKET", ProcessGroups.DEFAULT_AGENT_SOCKET.toString())),
-                merged.getOrDefault("AGENT_SOCKET_GROUP", "ergometer").strip());
+                merged.getOrDefault("AGENT_SOCKET_GROUP", "ergometer").strip(),
+                Optional.of(merged.getOrDefault("RUNS_MONGODB_URI", "").strip()).filter(u -> !u.isEmpty()),
+                carbonSettings(merged, environment));
+    }
+
+    /**
+     * The carbon settings: {@code GRID_INTENSITY_G_PER_KWH}, {@code PRICE_PER_KWH} and {@code CURRENCY} (file or
+     * environment) over {@code ERGOMETER_GRID_INTENSITY}, {@code ERGOMETER_PRICE} and {@code ERGOMETER_CURRENCY} (the
+     * variables {@code erg measure} reads) over the world averages.
+     */
+    private static CarbonSettings carbonSettings(Map<String, String> merged, Map<String, String> environment) {
+        CarbonSettings carbon = CarbonSettings.fromEnvironment(environment);
+        String intensity = nonBlank(merged.get(GRID_INTENSITY_KEY));
+        String price = nonBlank(merged.get(PRICE_KEY));
+        String currency = nonBlank(merged.get(CURRENCY_KEY));
+        if (intensity != null) {
+            double grams = carbonNumber(GRID_INTENSITY_KEY, intensity, "gCO2e/kWh (the world average is about 480)");
+            try {
+                carbon = carbon.withGridIntensity(grams, GRID_INTENSITY_KEY);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(GRID_INTENSITY_KEY + " '" + intensity + "': " + e.getMessage(), e);
+            }
+        }
+        if (price != null) {
+            double perKilowattHour = carbonNumber(PRICE_KEY, price, "money per kWh (the world average is about 0.15"
+                    + " USD)");
+            String priceCurrency = currency == null ? carbon.currency() : currency;
+            try {
+                carbon = carbon.withPrice(perKilowattHour, priceCurrency, PRICE_KEY);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(PRICE_KEY + " '" + price + "' / " + CURRENCY_KEY + " '"
+                        + priceCurrency + "': " + e.getMessage(), e);
+            }
+        } else if (currency != null) {
+            throw new IllegalArgumentException(CURRENCY_KEY + " is set but " + PRICE_KEY + " is not: the price in use"
+                    + " is " + carbon.price().perKilowattHour() + " " + carbon.currency() + "/kWh (" + carbon.price()
+                    .source() + "); set " + PRICE_KEY + " to the price of a kWh in " + currency);
+        }
+        return carbon;
+    }
+
+    private static double carbonNumber(String key, String value, String what) {
+        try {
+            return Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " '" + value + "' is not a number of " + what);
+        }
+    }
+
+    private static String nonBlank(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
     }
 
     /** The Prometheus remote-write endpoint, when that sink is configured. */
@@ -252,7 +320,8 @@ public record AgentConfig(
     /** The same configuration serving HTTP on another address and port. */
     public AgentConfig withHttp(String bind, int port) {
         return new AgentConfig(sinks, scrapeInterval, pushInterval, maxRetryBatches, serviceLabel, logLevel,
-                bind, port, attribution, attributionInterval, flushTimeout, hostName, agentSocket, agentSocketGroup);
+                bind, port, attribution, attributionInterval, flushTimeout, hostName, agentSocket, agentSocketGroup,
+                runsMongodbUri, carbon);
     }
 
     /** The same configuration serving process groups on another socket, or on none (tests use a temp folder). */
@@ -263,7 +332,15 @@ public record AgentConfig(
     /** The same configuration serving process groups on another socket for another Unix group. */
     public AgentConfig withAgentSocket(Optional<Path> socket, String group) {
         return new AgentConfig(sinks, scrapeInterval, pushInterval, maxRetryBatches, serviceLabel, logLevel,
-                httpBind, httpPort, attribution, attributionInterval, flushTimeout, hostName, socket, group);
+                httpBind, httpPort, attribution, attributionInterval, flushTimeout, hostName, socket, group,
+                runsMongodbUri, carbon);
+    }
+
+    /** The same configuration turning energy into grams of CO2e and money with other settings. */
+    public AgentConfig withCarbon(CarbonSettings settings) {
+        return new AgentConfig(sinks, scrapeInterval, pushInterval, maxRetryBatches, serviceLabel, logLevel,
+                httpBind, httpPort, attribution, attributionInterval, flushTimeout, hostName, agentSocket,
+                agentSocketGroup, runsMongodbUri, settings);
     }
 
     private static Optional<Path> socket(String value) {

@@ -10,12 +10,14 @@ import io.javalin.http.Context;
 
 /**
  * The agent's HTTP server (Javalin): {@code /metrics} in Prometheus text or OpenMetrics by the Accept header,
- * {@code /health}, and the JSON API {@code /api/v1/domains}, {@code /api/v1/power}, {@code /api/v1/consumers} and
- * {@code /api/v1/groups} (the process groups the agent follows, read-only).
+ * {@code /health}, and the JSON API {@code /api/v1/domains}, {@code /api/v1/power}, {@code /api/v1/consumers},
+ * {@code /api/v1/top} (the latest attributed interval as {@code erg top} shows it, {@link TopEndpoint}),
+ * {@code /api/v1/groups} (the process groups the agent follows, read-only), named runs ({@link RunsEndpoint}), and
+ * the dashboard at {@code /} with its history and live events ({@link DashboardEndpoint}).
  */
 final class AgentHttp {
 
-    private static final String JSON = "application/json; charset=utf-8";
+    static final String JSON = "application/json; charset=utf-8";
 
     private final Javalin app;
 
@@ -31,10 +33,15 @@ final class AgentHttp {
             cfg.routes.get("/api/v1/domains", ctx -> json(ctx, domains(agent.state())));
             cfg.routes.get("/api/v1/power", ctx -> json(ctx, power(agent.state())));
             cfg.routes.get("/api/v1/consumers", ctx -> json(ctx, consumers(agent.state())));
+            cfg.routes.get("/api/v1/top", ctx -> TopEndpoint.serve(agent, ctx));
+            cfg.routes.post("/api/v1/runs/{name}", ctx -> RunsEndpoint.save(agent, ctx));
+            cfg.routes.get("/api/v1/runs", ctx -> RunsEndpoint.list(agent, ctx));
+            cfg.routes.get("/api/v1/runs/{name}", ctx -> RunsEndpoint.latest(agent, ctx));
             cfg.routes.get("/api/v1/groups", ctx -> {
                 ctx.status(agent.groups().available() ? 200 : 503);
                 json(ctx, agent.groups().listJson());
             });
+            DashboardEndpoint.routes(cfg.routes, agent);
         });
         try {
             app.start(bind, port);

@@ -53,6 +53,7 @@ public final class AgentMain {
         on("HUP", () -> main.reload(agent));
         err.println("erg agent: " + source.name() + (source.estimated() ? " (estimated)" : "")
                 + ", metrics at http://" + settings.httpBind() + ":" + agent.httpPort() + "/metrics"
+                + ", dashboard at http://" + settings.httpBind() + ":" + agent.httpPort() + "/"
                 + (settings.sinks().isEmpty() ? "" : ", sinks: " + String.join(", ",
                         settings.sinks().stream().map(SinkConfig::name).toList()))
                 + "; SIGHUP reloads " + (configFile == null ? "the settings" : configFile));

@@ -35,6 +35,12 @@ final class AgentMetrics {
         return List.of(
                 MetricFamily.counter("ergometer_energy_joules", "joules",
                         "Energy used per domain since the agent started.", energy),
+                MetricFamily.counter("ergometer_carbon_grams", "grams",
+                        "Grams of CO2e of each domain's energy since the agent started, at GRID_INTENSITY_G_PER_KWH"
+                                + " (domains overlap: never add them).", AgentSamples.carbon(state, now)),
+                MetricFamily.counter("ergometer_cost", "",
+                        "What each domain's energy since the agent started cost at PRICE_PER_KWH, in the currency"
+                                + " label (domains overlap: never add them).", AgentSamples.cost(state, now)),
                 MetricFamily.gauge("ergometer_power_watts", "watts",
                         "Average power per domain over the latest sample interval.", power),
                 MetricFamily.gauge("ergometer_consumer_power_watts", "watts",

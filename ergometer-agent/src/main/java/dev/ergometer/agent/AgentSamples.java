@@ -15,6 +15,8 @@ final class AgentSamples {
     static final String ENERGY = "ergometer_energy_joules_total";
     static final String POWER = "ergometer_power_watts";
     static final String CONSUMER_POWER = "ergometer_consumer_power_watts";
+    static final String CARBON = "ergometer_carbon_grams_total";
+    static final String COST = "ergometer_cost_total";
 
     private AgentSamples() {
     }
@@ -37,6 +39,34 @@ final class AgentSamples {
             samples.add(Sample.of(POWER, reading.powerWatts(), millis,
                     labels(extraLabels, "domain", reading.domain().id(), "socket", socket(reading),
                             "estimated", Boolean.toString(state.estimated()))));
+        }
+        return samples;
+    }
+
+    /**
+     * Each domain's grams of CO2e since the agent started, at the grid intensity in force over each interval:
+     * {@code ergometer_carbon_grams_total{domain,socket,estimated,...}}.
+     */
+    static List<Sample> carbon(AgentState state, long millis, String... extraLabels) {
+        List<Sample> samples = new ArrayList<>(state.domains().size());
+        for (DomainReading reading : state.domains()) {
+            samples.add(Sample.of(CARBON, reading.co2eGrams(), millis,
+                    labels(extraLabels, "domain", reading.domain().id(), "socket", socket(reading),
+                            "estimated", Boolean.toString(state.estimated()))));
+        }
+        return samples;
+    }
+
+    /**
+     * What each domain's energy since the agent started cost, at the price in force over each interval:
+     * {@code ergometer_cost_total{domain,socket,currency,estimated,...}}.
+     */
+    static List<Sample> cost(AgentState state, long millis, String... extraLabels) {
+        List<Sample> samples = new ArrayList<>(state.domains().size());
+        for (DomainReading reading : state.domains()) {
+            samples.add(Sample.of(COST, reading.cost(), millis,
+                    labels(extraLabels, "domain", reading.domain().id(), "socket", socket(reading),
+                            "currency", state.currency(), "estimated", Boolean.toString(state.estimated()))));
         }
         return samples;
     }

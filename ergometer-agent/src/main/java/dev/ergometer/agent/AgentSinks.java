@@ -57,6 +57,11 @@ final class AgentSinks {
                             config.setting("KAFKA_TOPIC", "ergometer"))
                     .withKey(agent.hostName())
                     .withTimeout(timeout(config)));
+            case SENSOR -> new SensorSink(KafkaSinkSettings.of(
+                            config.settings().get("SENSOR_KAFKA_BOOTSTRAP_SERVERS"),
+                            config.setting("SENSOR_KAFKA_TOPIC", "ergometer-hwpc"))
+                    .withKey(agent.hostName())
+                    .withTimeout(timeout(config)));
             case OTLP -> {
                 OTEL_EXPORTER_LOG.setLevel(java.util.logging.Level.OFF);
                 yield new OtlpSink(otlpSettings(config, agent));

@@ -19,13 +19,16 @@ import java.util.OptionalInt;
  * @param samplesTaken how many samples the scheduler has taken
  * @param consumers the top consumers of the latest attributed interval, empty without attribution
  * @param consumersIntervalSeconds the length of that interval, in seconds (0 without one)
+ * @param currency the currency of every domain's {@link DomainReading#cost()}
  */
 public record AgentState(String source, boolean estimated, String method, List<DomainReading> domains,
-        long sampleWallMillis, long samplesTaken, List<ConsumerPower> consumers, double consumersIntervalSeconds) {
+        long sampleWallMillis, long samplesTaken, List<ConsumerPower> consumers, double consumersIntervalSeconds,
+        String currency) {
 
     public AgentState {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(currency, "currency");
         domains = List.copyOf(domains);
         consumers = List.copyOf(consumers);
     }
@@ -33,7 +36,7 @@ public record AgentState(String source, boolean estimated, String method, List<D
     /** The state with other consumers (after an attribution). */
     AgentState withConsumers(List<ConsumerPower> newConsumers, double intervalSeconds) {
         return new AgentState(source, estimated, method, domains, sampleWallMillis, samplesTaken, newConsumers,
-                intervalSeconds);
+                intervalSeconds, currency);
     }
 
     /**
@@ -42,8 +45,11 @@ public record AgentState(String source, boolean estimated, String method, List<D
      * @param domain the domain
      * @param energyJoules energy since the agent started, in joules
      * @param powerWatts average power over the latest sample interval, in watts
+     * @param co2eGrams grams of CO2e of that energy, each interval at the grid intensity in force then
+     * @param cost what that energy cost, each interval at the price in force then, in {@link AgentState#currency()}
      */
-    public record DomainReading(Domain domain, double energyJoules, double powerWatts) {
+    public record DomainReading(Domain domain, double energyJoules, double powerWatts, double co2eGrams,
+            double cost) {
 
         /** The socket of a per-socket RAPL domain ({@code package_1} is socket 1); empty for others. */
         public OptionalInt socket() {

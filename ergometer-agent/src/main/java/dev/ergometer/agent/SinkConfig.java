@@ -24,6 +24,8 @@ public record SinkConfig(Kind kind, Map<String, String> settings) {
         MONGODB("mongodb", "MongoDB PowerReport",
                 List.of("MONGODB_URI", "MONGODB_DATABASE", "MONGODB_COLLECTION", "SINK_TIMEOUT_S")),
         KAFKA("kafka", "Kafka", List.of("KAFKA_BOOTSTRAP_SERVERS", "KAFKA_TOPIC", "SINK_TIMEOUT_S")),
+        SENSOR("sensor", "Kafka HWPC sensor reports",
+                List.of("SENSOR_KAFKA_BOOTSTRAP_SERVERS", "SENSOR_KAFKA_TOPIC", "SINK_TIMEOUT_S")),
         OTLP("otlp", "OTLP metrics", List.of("OTLP_ENDPOINT", "OTLP_HEADERS", "SINK_TIMEOUT_S"));
 
         private final String id;

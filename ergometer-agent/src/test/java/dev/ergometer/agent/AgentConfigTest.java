@@ -3,11 +3,13 @@ package dev.ergometer.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ergometer.carbon.CarbonSettings;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -123,5 +125,51 @@ class AgentConfigTest {
         Map<String, String> changedInterval = Map.of("JSONL_FILE", "/tmp/a.jsonl", "SCRAPE_INTERVAL_S", "2");
         assertThat(AgentConfig.from(file, Map.of()).sinks()).isEqualTo(AgentConfig.from(changedInterval, Map.of())
                 .sinks());
+    }
+
+    @Test
+    void carbonDefaultsToTheWorldAveragesAndTheVariablesOfErgMeasure() {
+        CarbonSettings defaults = AgentConfig.defaults().carbon();
+        assertThat(defaults).isEqualTo(CarbonSettings.WORLD_AVERAGE);
+
+        CarbonSettings fromErgometerVariables = AgentConfig.from(Map.of(), Map.of("ERGOMETER_GRID_INTENSITY", "56",
+                "ERGOMETER_PRICE", "0.2", "ERGOMETER_CURRENCY", "CHF")).carbon();
+        assertThat(fromErgometerVariables.grid().gramsPerKilowattHour()).isEqualTo(56);
+        assertThat(fromErgometerVariables.grid().source()).isEqualTo("ERGOMETER_GRID_INTENSITY");
+        assertThat(fromErgometerVariables.currency()).isEqualTo("CHF");
+    }
+
+    @Test
+    void carbonKeysOfTheFileAndTheEnvironmentWinOverTheErgometerVariables() {
+        AgentConfig config = AgentConfig.from(Map.of("GRID_INTENSITY_G_PER_KWH", "120", "PRICE_PER_KWH", "0.31",
+                "CURRENCY", "EUR"), Map.of("ERGOMETER_GRID_INTENSITY", "56", "GRID_INTENSITY_G_PER_KWH", "30"));
+
+        assertThat(config.carbon().grid().gramsPerKilowattHour()).isEqualTo(30);
+        assertThat(config.carbon().grid().source()).isEqualTo("GRID_INTENSITY_G_PER_KWH");
+        assertThat(config.carbon().price().perKilowattHour()).isEqualTo(0.31);
+        assertThat(config.carbon().currency()).isEqualTo("EUR");
+        assertThat(config.carbon().gramsCo2e(3.6e6)).isEqualTo(30);
+        assertThat(AgentConfig.from(Map.of("PRICE_PER_KWH", "0.2"), Map.of()).carbon().currency())
+                .as("a price alone keeps the currency").isEqualTo("USD");
+        assertThat(config.withHttpPort(0).carbon()).as("withX keeps the carbon settings").isEqualTo(config.carbon());
+        assertThat(config.withAgentSocket(Optional.empty()).carbon()).isEqualTo(config.carbon());
+    }
+
+    @Test
+    void badCarbonSettingsAreRefusedWithTheirKey() {
+        assertThatThrownBy(() -> AgentConfig.from(Map.of("GRID_INTENSITY_G_PER_KWH", "lots"), Map.of()))
+                .hasMessage("GRID_INTENSITY_G_PER_KWH 'lots' is not a number of gCO2e/kWh (the world average is about"
+                        + " 480)");
+        assertThatThrownBy(() -> AgentConfig.from(Map.of("GRID_INTENSITY_G_PER_KWH", "-1"), Map.of()))
+                .hasMessageStartingWith("GRID_INTENSITY_G_PER_KWH '-1': a grid carbon intensity is a finite number");
+        assertThatThrownBy(() -> AgentConfig.from(Map.of(), Map.of("PRICE_PER_KWH", "cheap")))
+                .hasMessageStartingWith("PRICE_PER_KWH 'cheap' is not a number of money per kWh");
+        assertThatThrownBy(() -> AgentConfig.from(Map.of("PRICE_PER_KWH", "0.3", "CURRENCY", "euro cents"),
+                Map.of())).hasMessageContaining("CURRENCY 'euro cents'").hasMessageContaining("a currency is a code");
+        assertThatThrownBy(() -> AgentConfig.from(Map.of("CURRENCY", "EUR"), Map.of()))
+                .hasMessage("CURRENCY is set but PRICE_PER_KWH is not: the price in use is 0.15 USD/kWh (world average,"
+                        + " GlobalPetrolPrices.com Q4 2024); set PRICE_PER_KWH to the price of a kWh in EUR");
+        assertThatThrownBy(() -> AgentConfig.from(Map.of(), Map.of("ERGOMETER_GRID_INTENSITY", "x")))
+                .hasMessageContaining("ERGOMETER_GRID_INTENSITY must be a number, got 'x'");
     }
 }

@@ -212,8 +212,9 @@ class AgentTest {
 
         assertThat(received).hasSize(1);
         long samples = agent.samplesTaken();
-        // Each sample gives a counter, a power gauge and a seed-compatible series for the one domain.
-        assertThat(agent.sinkCounts().get("remote-write").sentSamples()).isEqualTo(3 * samples);
+        // Each sample gives the energy, carbon and cost counters, a power gauge and a seed-compatible series for the
+        // one domain.
+        assertThat(agent.sinkCounts().get("remote-write").sentSamples()).isEqualTo(5 * samples);
         assertThat(agent.sinkCounts().get("remote-write").droppedSamples()).isZero();
     }
 

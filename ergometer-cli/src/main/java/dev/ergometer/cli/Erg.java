@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
         versionProvider = ErgVersion.class,
         description = "Ergometer: how much energy code, processes and machines use.",
         subcommands = {MeasureCommand.class, ProfileCommand.class, TopCommand.class, DomainsCommand.class,
-            AgentCommand.class, CommandLine.HelpCommand.class},
+            AgentCommand.class, ServeCommand.class, FormulaCommand.class, ReportCommand.class, CompareCommand.class,
+            CommandLine.HelpCommand.class},
         usageHelpAutoWidth = true)
 public final class Erg {
 

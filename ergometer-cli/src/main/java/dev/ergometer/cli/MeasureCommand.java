@@ -1,5 +1,6 @@
 package dev.ergometer.cli;
 
+import dev.ergometer.carbon.CarbonSettings;
 import dev.ergometer.measure.CommandMeasurement;
 import dev.ergometer.measure.MeasurementResult;
 import dev.ergometer.sampler.Sampler;
@@ -9,9 +10,11 @@ import dev.ergometer.source.EnergySources;
 import dev.ergometer.source.SourceUnavailableException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,7 +27,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code erg measure}: the energy of a command, per domain, with idle removal and repeated runs. */
 @Command(name = "measure",
         description = {"Run a command and report the energy per domain (J), the average power (W), its duration,"
-                + " the CPU time of its process tree and its share of the energy (by CPU time).",
+                + " the CPU time of its process tree, its share of the energy (by CPU time), and the energy's grams"
+                + " of CO2e and cost.",
             "The report goes to standard error (like `time`), or to --output; the command keeps the terminal.",
             "Exits with the command's exit code."},
         mixinStandardHelpOptions = true,
@@ -37,6 +41,9 @@ final class MeasureCommand implements Callable<Integer> {
 
     @Mixin
     KernelOptions kernel;
+
+    @Mixin
+    CarbonOptions carbon;
 
     @Option(names = {"-r", "--repeat"}, paramLabel = "N", defaultValue = "1",
             description = "Measured runs (default: ${DEFAULT-VALUE}); more than one adds median, mean, standard"
@@ -60,12 +67,31 @@ final class MeasureCommand implements Callable<Integer> {
             description = "Write the report to FILE (`-` for standard output) instead of standard error.")
     Path output;
 
+    @Option(names = "--name", paramLabel = "NAME",
+            description = "Store this run as NAME in the fleet's storage, through the machine's erg agent (which needs"
+                    + " RUNS_MONGODB_URI); checked before the command runs.")
+    String name;
+
+    @Option(names = "--agent", paramLabel = "URL", defaultValue = "http://127.0.0.1:9464",
+            description = "The erg agent that stores named runs (default: ${DEFAULT-VALUE}).")
+    URI agent;
+
     @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command and its arguments, after --.")
     List<String> command;
 
     @Override
     public Integer call() throws Exception {
         CommandMeasurement.Options options = new CommandMeasurement.Options(command, repeat, warmup, idleWindow());
+        CarbonSettings carbonSettings = carbon.settings(spec);
+        NamedRuns runs = name == null ? null : new NamedRuns(agent);
+        if (runs != null) {
+            try {
+                runs.checkReady(name);
+            } catch (IOException | IllegalArgumentException e) {
+                spec.commandLine().getErr().println("erg: " + e.getMessage());
+                return Erg.EXIT_ERG_FAILED;
+            }
+        }
         EnergySources.Selection selection;
         try {
             selection = kernel.openSource();
@@ -74,6 +100,7 @@ final class MeasureCommand implements Callable<Integer> {
             return Erg.EXIT_ERG_FAILED;
         }
         MeasurementResult result;
+        Instant start = Instant.now();
         try (EnergySource source = selection.source();
                 Sampler sampler = new Sampler(source, Ticker.system(), Sampler.DEFAULT_INTERVAL_NANOS).start();
                 ProgressBar progress = ProgressBar.forStandardError(options.warmup() + options.repeat())) {
@@ -82,7 +109,18 @@ final class MeasureCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("erg: " + e.getMessage());
             return Erg.EXIT_NOT_STARTED;
         }
-        writeReport(format.render(result));
+        Instant end = Instant.now();
+        writeReport(format.render(result, carbonSettings));
+        if (runs != null) {
+            try {
+                String stored = runs.store(name, start, end, MeasureJson.render(result, carbonSettings));
+                spec.commandLine().getErr().println("erg: stored run '" + name + "' of " + NamedRuns.machine(stored)
+                        + " through the agent at " + agent);
+            } catch (IOException e) {
+                spec.commandLine().getErr().println("erg: " + e.getMessage());
+                return Erg.EXIT_ERG_FAILED;
+            }
+        }
         return result.exitCode();
     }
 

@@ -1,22 +1,26 @@
 package dev.ergometer.cli;
 
+import dev.ergometer.carbon.CarbonSettings;
+import dev.ergometer.cli.report.CarbonText;
 import dev.ergometer.measure.CommandRun;
 import dev.ergometer.measure.MeasurementResult;
 import java.util.Locale;
 
 /**
  * The CSV report of {@code erg measure}: one row per run and domain (long format, so the columns stay the same on
- * every machine), with the source, whether the values are estimated, and the method (naming the model) on every row.
+ * every machine), with the source, whether the values are estimated, and the method (naming the model) on every row;
+ * {@code co2e_g} and {@code cost} are those of the reported energy (net when idle was measured, raw otherwise).
  */
 final class MeasureCsv {
 
     static final String HEADER =
-            "run,exit_code,duration_s,cpu_time_s,domain,energy_j,net_energy_j,power_w,source,estimated,method,share_j";
+            "run,exit_code,duration_s,cpu_time_s,domain,energy_j,net_energy_j,power_w,source,estimated,method,share_j,"
+                    + "co2e_g,cost,currency";
 
     private MeasureCsv() {
     }
 
-    static String render(MeasurementResult result) {
+    static String render(MeasurementResult result, CarbonSettings carbon) {
         StringBuilder out = new StringBuilder(HEADER).append('\n');
         for (CommandRun run : result.runs()) {
             for (int d = 0; d < result.domains().size(); d++) {
@@ -33,7 +37,11 @@ final class MeasureCsv {
                         .append(result.source()).append(',')
                         .append(result.estimated()).append(',')
                         .append(quoted(result.method())).append(',')
-                        .append(run.shareJoules(d).map(MeasureCsv::number).orElse("")).append('\n');
+                        .append(run.shareJoules(d).map(MeasureCsv::number).orElse("")).append(',')
+                        .append(CarbonText.significant(carbon.gramsCo2e(result.reportedJoules(run, d)), 6))
+                        .append(',')
+                        .append(CarbonText.significant(carbon.cost(result.reportedJoules(run, d)), 6)).append(',')
+                        .append(carbon.currency()).append('\n');
             }
         }
         return out.toString();

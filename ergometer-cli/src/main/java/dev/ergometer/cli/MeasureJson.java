@@ -1,5 +1,7 @@
 package dev.ergometer.cli;
 
+import dev.ergometer.carbon.CarbonSettings;
+import dev.ergometer.cli.report.CarbonText;
 import dev.ergometer.json.JsonWriter;
 import dev.ergometer.measure.CommandRun;
 import dev.ergometer.measure.IdleBaseline;
@@ -20,7 +22,7 @@ final class MeasureJson {
     private MeasureJson() {
     }
 
-    static String render(MeasurementResult result) {
+    static String render(MeasurementResult result, CarbonSettings carbon) {
         JsonWriter json = new JsonWriter().beginObject();
         json.name("schema").value(SCHEMA);
         json.name("command").beginArray();
@@ -36,12 +38,13 @@ final class MeasureJson {
         result.warnings().forEach(json::value);
         json.endArray();
         writeIdle(json, result);
+        writeCarbon(json, result, carbon);
         json.name("runs").beginArray();
         for (CommandRun run : result.runs()) {
-            writeRun(json, result, run);
+            writeRun(json, result, run, carbon);
         }
         json.endArray();
-        writeSummary(json, result);
+        writeSummary(json, result, carbon);
         return json.endObject() + "\n";
     }
 
@@ -63,7 +66,19 @@ final class MeasureJson {
         json.endObject().endObject();
     }
 
-    private static void writeRun(JsonWriter json, MeasurementResult result, CommandRun run) {
+    /** The rates the CO2e and cost fields use, and on which energy (the summary's basis). */
+    private static void writeCarbon(JsonWriter json, MeasurementResult result, CarbonSettings carbon) {
+        json.name("carbon").beginObject()
+                .name("grid_intensity_g_per_kwh").value(carbon.grid().gramsPerKilowattHour())
+                .name("grid_intensity_source").value(carbon.grid().source())
+                .name("price_per_kwh").value(carbon.price().perKilowattHour())
+                .name("currency").value(carbon.currency())
+                .name("price_source").value(carbon.price().source())
+                .name("energy_basis").value(result.idle().isPresent() ? "net" : "raw")
+                .endObject();
+    }
+
+    private static void writeRun(JsonWriter json, MeasurementResult result, CommandRun run, CarbonSettings carbon) {
         json.beginObject()
                 .name("run").value(run.number())
                 .name("exit_code").value(run.exitCode())
@@ -82,6 +97,9 @@ final class MeasureJson {
             }
             json.name("power_w").value(run.energy().powerWatts(d)).name("share_j");
             optional(json, run.shareJoules(d));
+            double reported = result.reportedJoules(run, d);
+            json.name("co2e_g").value(CarbonText.rounded(carbon.gramsCo2e(reported)))
+                    .name("cost").value(CarbonText.rounded(carbon.cost(reported)));
             json.endObject();
         }
         json.endObject().endObject();
@@ -95,7 +113,7 @@ final class MeasureJson {
         }
     }
 
-    private static void writeSummary(JsonWriter json, MeasurementResult result) {
+    private static void writeSummary(JsonWriter json, MeasurementResult result, CarbonSettings carbon) {
         json.name("summary");
         if (result.runs().isEmpty()) {
             json.nullValue();
@@ -120,6 +138,8 @@ final class MeasureJson {
                     .name("median_power_w").value(result.powerSummary(d).median())
                     .name("median_share_j");
             optional(json, result.shareSummary(d).map(Summary::median));
+            json.name("median_co2e_g").value(CarbonText.rounded(carbon.gramsCo2e(energy.median())))
+                    .name("median_cost").value(CarbonText.rounded(carbon.cost(energy.median())));
             json.endObject();
         }
         json.endObject().endObject();

@@ -1,5 +1,7 @@
 package dev.ergometer.cli;
 
+import dev.ergometer.carbon.CarbonSettings;
+import dev.ergometer.cli.report.CarbonText;
 import dev.ergometer.measure.CommandRun;
 import dev.ergometer.measure.IdleBaseline;
 import dev.ergometer.measure.MeasurementResult;
@@ -14,7 +16,7 @@ final class MeasureTable {
     private MeasureTable() {
     }
 
-    static String render(MeasurementResult result) {
+    static String render(MeasurementResult result, CarbonSettings carbon) {
         StringBuilder out = new StringBuilder("\n");
         line(out, "command   %s", String.join(" ", result.command()));
         line(out, "source    %s%s", result.source(), result.estimated() ? " (ESTIMATED)" : "");
@@ -28,6 +30,9 @@ final class MeasureTable {
             single(out, result, result.runs().getFirst());
         } else if (!result.runs().isEmpty()) {
             repeated(out, result);
+        }
+        if (!result.runs().isEmpty()) {
+            carbon(out, result, carbon);
         }
         if (result.resets() > 0) {
             line(out, "warning: %d counter reset(s) during the runs: energy around them may be undercounted",
@@ -86,6 +91,29 @@ final class MeasureTable {
         out.append('\n');
         line(out, "%d runs, median duration %.3f s (CV %.1f%%), exit code %d", result.runs().size(),
                 duration.median(), duration.coefficientOfVariation() * 100, result.exitCode());
+    }
+
+    /** Per domain, the CO2e and cost of the (median) reported energy, and of a million such runs. */
+    private static void carbon(StringBuilder out, MeasurementResult result, CarbonSettings carbon) {
+        out.append('\n');
+        line(out, "carbon    at %s (%s), of the %s energy%s", CarbonText.rates(carbon), CarbonText.sources(carbon),
+                result.idle().isPresent() ? "net" : "raw",
+                result.runs().size() > 1 ? " (median run)" : "");
+        for (int d = 0; d < result.domains().size(); d++) {
+            double joules = result.energySummary(d).median();
+            if (!(joules > 0)) {
+                // Net energy at or below the idle baseline: the run used nothing measurable above idle, and a
+                // negative footprint would be nonsense.
+                line(out, "%-12s none above idle (net energy %s J)", result.domains().get(d).id(),
+                        String.format(java.util.Locale.ROOT, "%.4f", joules));
+                continue;
+            }
+            line(out, "%-12s %14s %22s   a million runs: %s CO2e, %s", result.domains().get(d).id(),
+                    CarbonText.mass(carbon.gramsCo2e(joules)) + " CO2e",
+                    CarbonText.money(carbon.cost(joules), carbon.currency()),
+                    CarbonText.mass(carbon.gramsCo2e(joules) * 1e6),
+                    CarbonText.money(carbon.cost(joules) * 1e6, carbon.currency()));
+        }
     }
 
     private static String idlePowers(List<Domain> domains, IdleBaseline idle) {

@@ -1,7 +1,8 @@
 package dev.ergometer.cli;
 
+import dev.ergometer.carbon.CarbonSettings;
 import dev.ergometer.measure.MeasurementResult;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /** The formats {@code erg measure} writes its report in. */
 enum ReportFormat {
@@ -9,13 +10,13 @@ enum ReportFormat {
     json(MeasureJson::render),
     csv(MeasureCsv::render);
 
-    private final Function<MeasurementResult, String> renderer;
+    private final BiFunction<MeasurementResult, CarbonSettings, String> renderer;
 
-    ReportFormat(Function<MeasurementResult, String> renderer) {
+    ReportFormat(BiFunction<MeasurementResult, CarbonSettings, String> renderer) {
         this.renderer = renderer;
     }
 
-    String render(MeasurementResult result) {
-        return renderer.apply(result);
+    String render(MeasurementResult result, CarbonSettings carbon) {
+        return renderer.apply(result, carbon);
     }
 }

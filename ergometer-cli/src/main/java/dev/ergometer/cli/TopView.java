@@ -1,19 +1,16 @@
 package dev.ergometer.cli;
 
-import dev.ergometer.attribution.AttributedInterval;
 import dev.ergometer.attribution.Consumer;
-import dev.ergometer.attribution.DomainShare;
+import dev.ergometer.attribution.TopSnapshot;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
- * What {@code erg top} shows: one attributed interval as text, with a header naming the source, the machine's power
- * per domain split into idle, attributed and unattributed, then one row per process, cgroup or container sorted by
- * power. Holds which kind of consumer is shown, switched with the keys {@code p}, {@code c} and {@code k}.
+ * What {@code erg top} shows: one {@link TopSnapshot} as text, with a header naming the source (and the agent the
+ * numbers come from, if any), the machine's power per domain split into idle, attributed and unattributed, then one
+ * row per process, cgroup or container sorted by power. The same whether the snapshot was measured in process or read
+ * from an agent. Holds which kind of consumer is shown, switched with the keys {@code p}, {@code c} and {@code k}.
  */
 final class TopView {
 
@@ -22,16 +19,16 @@ final class TopView {
 
     private static final int NAME_WIDTH = 36;
 
-    private final String source;
-    private final String method;
-    private final boolean estimated;
+    private final String origin;
     private Consumer.Kind kind;
 
-    TopView(String source, String method, boolean estimated, Consumer.Kind kind) {
-        this.source = source;
-        this.method = method;
-        this.estimated = estimated;
+    /**
+     * @param origin where the numbers come from, for the header ({@code via agent at http://127.0.0.1:9464}), or
+     *     empty when they are measured in this process
+     */
+    TopView(Consumer.Kind kind, String origin) {
         this.kind = checked(kind);
+        this.origin = origin;
     }
 
     /** The kind of consumer shown. */
@@ -60,76 +57,76 @@ final class TopView {
         return Action.REDRAW;
     }
 
-    /** The interval as lines of text, with at most {@code maxRows} consumer rows. */
-    List<String> render(AttributedInterval interval, int maxRows) {
+    /** The snapshot as lines of text, with at most {@code maxRows} consumer rows. */
+    List<String> render(TopSnapshot top, int maxRows) {
         List<String> lines = new ArrayList<>();
-        double seconds = interval.durationNanos() / 1e9;
-        lines.add(format("erg top   source %s%s   %s   over %.2f s", source, estimated ? " (ESTIMATED)" : "",
-                plural(kind), seconds));
-        lines.add(format("method    %s", method));
+        lines.add(format("erg top   source %s%s   %s   over %.2f s%s", top.source(),
+                top.estimated() ? " (ESTIMATED)" : "", TopSnapshot.viewName(top.kind()), top.durationNanos() / 1e9,
+                origin.isEmpty() ? "" : "   " + origin));
+        lines.add(format("method    %s", top.method()));
         lines.add("keys      p processes   c cgroups   k containers   q quit");
         lines.add("");
         lines.add(format("%-12s %11s %11s %13s %15s", "domain", "machine W", "idle W", "attributed W",
                 "unattributed W"));
-        for (int d = 0; d < interval.domains().size(); d++) {
-            DomainShare share = interval.share(d);
-            lines.add(format("%-12s %11.3f %11.3f %13.3f %15.3f", interval.domains().get(d).id(),
-                    watts(share.energyMicrojoules(), interval), watts(share.idleMicrojoules(), interval),
-                    watts(share.attributedMicrojoules(), interval), watts(share.unattributedMicrojoules(), interval)));
+        for (TopSnapshot.DomainPower domain : top.domains()) {
+            lines.add(format("%-12s %11.3f %11.3f %13.3f %15.3f", domain.id(), domain.machineWatts(),
+                    domain.idleWatts(), domain.attributedWatts(), domain.unattributedWatts()));
         }
-        lines.add(format("CPU busy  %.1f%% of %.2f CPU-seconds", interval.nodeTotalNanos() == 0 ? 0.0
-                : 100.0 * interval.nodeBusyNanos() / interval.nodeTotalNanos(), interval.nodeTotalNanos() / 1e9));
+        lines.add(format("CPU busy  %.1f%% of %.2f CPU-seconds", top.nodeTotalNanos() == 0 ? 0.0
+                : 100.0 * top.nodeBusyNanos() / top.nodeTotalNanos(), top.nodeTotalNanos() / 1e9));
         lines.add("");
-        StringBuilder header = new StringBuilder(format("%-" + NAME_WIDTH + "s %7s", singular(kind), "CPU %"));
-        for (var domain : interval.domains()) {
+        boolean totalColumn = top.domains().size() > 1;
+        StringBuilder header = new StringBuilder(format("%-" + NAME_WIDTH + "s %7s", singular(top.kind()), "CPU %"));
+        for (TopSnapshot.DomainPower domain : top.domains()) {
             header.append(format(" %12s", domain.id() + " W"));
         }
+        if (totalColumn) {
+            header.append(format(" %12s", "total W"));
+        }
         lines.add(header.toString());
-        List<Row> rows = rows(interval);
-        for (Row row : rows.subList(0, Math.min(Math.max(0, maxRows), rows.size()))) {
-            StringBuilder line = new StringBuilder(format("%-" + NAME_WIDTH + "s %7s", fit(row.consumer.label()),
-                    row.cpuPercent < 0 ? "-" : format("%.1f", row.cpuPercent)));
-            for (long microjoules : row.microjoules) {
-                line.append(format(" %12.3f", watts(microjoules, interval)));
+        List<TopSnapshot.Row> rows = top.rows().subList(0, Math.min(Math.max(0, maxRows), top.rows().size()));
+        for (TopSnapshot.Row row : rows) {
+            StringBuilder line = new StringBuilder(format("%-" + NAME_WIDTH + "s %7s", fit(row.label()),
+                    row.cpuPercent().isPresent() ? format("%.1f", row.cpuPercent().getAsDouble()) : "-"));
+            for (double watts : row.watts()) {
+                line.append(format(" %12.3f", watts));
+            }
+            if (totalColumn) {
+                line.append(format(" %12.3f", row.totalWatts()));
             }
             lines.add(line.toString());
         }
-        if (rows.isEmpty()) {
-            lines.add(kind == Consumer.Kind.CONTAINER ? "(no process runs in a container)" : "(none)");
-        } else if (rows.size() > maxRows) {
-            lines.add(format("... %d more", rows.size() - maxRows));
+        if (top.consumerCount() == 0) {
+            lines.add(top.kind() == Consumer.Kind.CONTAINER ? "(no process runs in a container)" : "(none)");
+        } else if (top.consumerCount() > rows.size()) {
+            lines.add(format("... %d more", top.consumerCount() - rows.size()));
         }
-        if (estimated) {
+        if (!top.warnings().isEmpty()) {
+            lines.add("");
+            top.warnings().forEach(warning -> lines.add("warning   " + warning));
+        }
+        if (top.estimated()) {
             lines.add("");
             lines.add("These values are ESTIMATED by a model, not measured by a hardware counter.");
         }
         return lines;
     }
 
-    /** One consumer's power per domain. */
-    private record Row(Consumer consumer, long[] microjoules, double cpuPercent) {
-    }
-
-    private List<Row> rows(AttributedInterval interval) {
-        int domains = interval.domains().size();
-        Map<Consumer, long[]> parts = new LinkedHashMap<>();
-        for (int d = 0; d < domains; d++) {
-            int domain = d;
-            interval.microjoulesBy(kind, d).forEach((consumer, microjoules) ->
-                    parts.computeIfAbsent(consumer, c -> new long[domains])[domain] = microjoules);
+    /**
+     * A problem getting the numbers (an agent that stopped answering) above the last snapshot shown, if any, so the
+     * screen says what is wrong and what it showed last.
+     */
+    List<String> renderProblem(String problem, TopSnapshot last, long lastAgeMillis, int maxRows) {
+        List<String> lines = new ArrayList<>();
+        lines.add("erg top   " + problem);
+        if (last != null) {
+            lines.add(format("          (below: the last numbers, from %.0f s ago)", lastAgeMillis / 1e3));
+            lines.add("");
+            lines.addAll(render(last, maxRows));
+        } else {
+            lines.add("keys      p processes   c cgroups   k containers   q quit");
         }
-        List<Row> rows = new ArrayList<>(parts.size());
-        parts.forEach((consumer, microjoules) -> rows.add(new Row(consumer, microjoules,
-                consumer instanceof Consumer.Process && interval.durationNanos() > 0
-                        ? 100.0 * interval.cpuNanos(consumer) / interval.durationNanos() : -1)));
-        rows.sort(Comparator.comparingLong((Row r) -> r.microjoules.length == 0 ? 0 : r.microjoules[0]).reversed()
-                .thenComparing(Comparator.comparingDouble(Row::cpuPercent).reversed())
-                .thenComparing(r -> r.consumer.label()));
-        return rows;
-    }
-
-    private static double watts(long microjoules, AttributedInterval interval) {
-        return interval.durationNanos() == 0 ? 0 : microjoules * 1e3 / interval.durationNanos();
+        return lines;
     }
 
     private static String fit(String label) {
@@ -141,14 +138,6 @@ final class TopView {
             throw new IllegalArgumentException("erg top shows processes, cgroups or containers, not " + kind);
         }
         return kind;
-    }
-
-    private static String plural(Consumer.Kind kind) {
-        return switch (kind) {
-            case PROCESS -> "processes";
-            case CGROUP -> "cgroups";
-            default -> "containers";
-        };
     }
 
     private static String singular(Consumer.Kind kind) {

@@ -71,6 +71,17 @@ class MeasureCommandTest {
     }
 
     @Test
+    void aRunWithNoEnergyAboveIdleShowsNoFootprintNotANegativeOne() {
+        counter.close(); // the package's counter stands still: idle 0 W, run 0 J, net 0 J
+
+        CliRun run = measure("--idle", "0.2", "--", "true");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err()).contains("package_0    none above idle (net energy 0.0000 J)")
+                .doesNotContain("a million runs: -");
+    }
+
+    @Test
     void idlePowerIsSubtractedSoAConstantLoadNetsNearZero() throws Exception {
         CliRun run = measure("--idle", "0.3", "--format", "json", "--", "sleep", "0.3");
 
@@ -172,8 +183,45 @@ class MeasureCommandTest {
         Path file = root.resolve("share.csv");
         measure("--idle", "off", "--format", "csv", "--output", file.toString(), "--", "true");
         var lines = Files.readAllLines(file);
-        assertThat(lines.getFirst()).endsWith(",method,share_j");
-        assertThat(lines.get(1)).matches(".*,\\d+\\.\\d{6}$");
+        assertThat(lines.getFirst()).endsWith(",method,share_j,co2e_g,cost,currency");
+        assertThat(lines.get(1)).matches(".*,\\d+\\.\\d{6},[0-9.]+,[0-9.]+,USD$");
+    }
+
+    @Test
+    void everyFormatGivesCarbonAndCostAtTheGivenRates() throws Exception {
+        CliRun json = measure("--idle", "off", "--format", "json", "--grid-intensity", "100", "--price", "0.36",
+                "--currency", "EUR", "--", "sleep", "0.3");
+
+        assertThat(json.exitCode()).isZero();
+        JsonNode report = JSON.readTree(json.err());
+        JsonNode carbon = report.get("carbon");
+        assertThat(carbon.get("grid_intensity_g_per_kwh").asDouble()).isEqualTo(100);
+        assertThat(carbon.get("grid_intensity_source").asText()).isEqualTo("--grid-intensity");
+        assertThat(carbon.get("currency").asText()).isEqualTo("EUR");
+        assertThat(carbon.get("energy_basis").asText()).isEqualTo("raw");
+        JsonNode pkg = report.get("runs").get(0).get("domains").get("package_0");
+        double joules = pkg.get("energy_j").asDouble();
+        assertThat(pkg.get("co2e_g").asDouble()).isCloseTo(joules / 3.6e6 * 100, within(joules / 3.6e6 * 1e-3));
+        assertThat(pkg.get("cost").asDouble()).isCloseTo(joules / 3.6e6 * 0.36, within(joules / 3.6e6 * 1e-5));
+        JsonNode summary = report.get("summary").get("domains").get("package_0");
+        assertThat(summary.get("median_co2e_g").asDouble()).isEqualTo(pkg.get("co2e_g").asDouble());
+
+        CliRun table = measure("--idle", "off", "--", "sleep", "0.2");
+        // About 2 J: 2 / 3.6e6 kWh at 480 g/kWh is about 270 µg, at 0.15 USD/kWh about 8e-8 USD.
+        assertThat(table.err()).contains("carbon    at 480 gCO2e/kWh, 0.15 USD/kWh (world averages, see"
+                + " docs/carbon.md), of the raw energy")
+                .containsPattern("package_0 +\\d{3} µg CO2e +0\\.0000000\\d+ USD   a million runs: \\d{3} g CO2e,"
+                        + " 0\\.0\\d+ USD");
+    }
+
+    @Test
+    void aCurrencyWithoutAPriceOrANegativeIntensityIsAUsageError() {
+        CliRun run = measure("--idle", "off", "--currency", "EUR", "--", "true");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--currency EUR needs --price: the price in use is in USD");
+        CliRun negative = measure("--idle", "off", "--grid-intensity", "-1", "--", "true");
+        assertThat(negative.exitCode()).isEqualTo(2);
+        assertThat(negative.err()).contains("0 or more").contains("-1.0");
     }
 
     @Test

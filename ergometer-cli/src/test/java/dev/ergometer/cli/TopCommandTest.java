@@ -6,6 +6,7 @@ import dev.ergometer.attribution.AttributedInterval;
 import dev.ergometer.attribution.Attribution;
 import dev.ergometer.attribution.Consumer;
 import dev.ergometer.attribution.DomainShare;
+import dev.ergometer.attribution.TopSnapshot;
 import dev.ergometer.model.Domain;
 import dev.ergometer.sampler.EnergyInterval;
 import dev.ergometer.testkit.FakePowercapTree;
@@ -83,22 +84,23 @@ class TopCommandTest {
     @Test
     void keysSwitchTheViewAndQQuits() {
         AttributedInterval interval = twoProcessesInOneContainer();
-        TopView view = new TopView("powercap", "RAPL", false, Consumer.Kind.PROCESS);
+        TopView view = new TopView(Consumer.Kind.PROCESS, "");
 
-        String processes = String.join("\n", view.render(interval, 10));
+        String processes = String.join("\n", view.render(snapshot(interval, view.kind()), 10));
         assertThat(processes).contains("PROCESS").contains("busy (pid 10)").contains("light (pid 11)");
         assertThat(processes.indexOf("busy (pid 10)")).isLessThan(processes.indexOf("light (pid 11)"));
 
         assertThat(view.key('k')).isEqualTo(TopView.Action.REDRAW);
         assertThat(view.kind()).isEqualTo(Consumer.Kind.CONTAINER);
-        String containers = String.join("\n", view.render(interval, 10));
+        String containers = String.join("\n", view.render(snapshot(interval, view.kind()), 10));
         assertThat(containers).contains("CONTAINER").contains("3f2a1b4c5d6e (docker)").doesNotContain("pid 10");
         // the container holds both processes: 3 s of CPU out of 4 s busy, of 8 J active over 2 s: 3 W
         assertThat(containers.lines().filter(l -> l.startsWith("3f2a1b4c5d6e")).findFirst().orElseThrow())
                 .endsWith("3.000");
 
         assertThat(view.key('c')).isEqualTo(TopView.Action.REDRAW);
-        assertThat(String.join("\n", view.render(interval, 10))).contains("CGROUP").contains("/user.slice");
+        assertThat(String.join("\n", view.render(snapshot(interval, view.kind()), 10))).contains("CGROUP")
+                .contains("/user.slice");
         assertThat(view.key('p')).isEqualTo(TopView.Action.REDRAW);
         assertThat(view.kind()).isEqualTo(Consumer.Kind.PROCESS);
         assertThat(view.key('x')).isEqualTo(TopView.Action.NONE);
@@ -107,14 +109,30 @@ class TopCommandTest {
 
     @Test
     void totalsShowMachineIdleAttributedAndUnattributedPower() {
-        List<String> lines = new TopView("powercap", "RAPL", false, Consumer.Kind.PROCESS)
-                .render(twoProcessesInOneContainer(), 10);
+        TopSnapshot top = snapshot(twoProcessesInOneContainer(), Consumer.Kind.PROCESS);
+        List<String> lines = new TopView(Consumer.Kind.PROCESS, "").render(top, 10);
 
         // 10 J over 2 s; busy 4 of 5 CPU-seconds: 2 J idle, 8 J active, 6 J to the processes, 2 J unattributed
         assertThat(lines).anySatisfy(l -> assertThat(l.trim().split("\\s+"))
                 .containsExactly("package_0", "5.000", "1.000", "3.000", "1.000"));
-        assertThat(new TopView("powercap", "RAPL", false, Consumer.Kind.PROCESS)
-                .render(twoProcessesInOneContainer(), 1)).contains("... 2 more");
+        assertThat(new TopView(Consumer.Kind.PROCESS, "").render(top, 1)).contains("... 2 more");
+    }
+
+    @Test
+    void anAgentThatStopsAnsweringIsSaidAboveTheLastNumbers() {
+        TopSnapshot top = snapshot(twoProcessesInOneContainer(), Consumer.Kind.PROCESS);
+        TopView view = new TopView(Consumer.Kind.PROCESS, "via agent at http://127.0.0.1:9464");
+
+        assertThat(view.render(top, 10).getFirst()).endsWith("via agent at http://127.0.0.1:9464");
+        List<String> lines = view.renderProblem("no answer from the agent at http://127.0.0.1:9464", top, 3_000, 10);
+        assertThat(lines.getFirst()).contains("no answer from the agent");
+        assertThat(lines).contains("          (below: the last numbers, from 3 s ago)")
+                .anySatisfy(l -> assertThat(l).startsWith("busy (pid 10)"));
+        assertThat(view.renderProblem("no answer", null, 0, 10)).hasSize(2);
+    }
+
+    private static TopSnapshot snapshot(AttributedInterval interval, Consumer.Kind kind) {
+        return TopSnapshot.of(interval, kind, 1000, "powercap", "RAPL", false);
     }
 
     /** 10 J over 2 s, node busy 4 s of 5 s; in a container, pid 10 used 2 s and pid 11 1 s; pid 12 outside. */

@@ -159,6 +159,21 @@ public final class AttributedInterval {
         return consumerCpuNanos[indexOf(consumer)];
     }
 
+    /** The cgroup path of a consumer in this interval (its own path for a cgroup, its process's for a process). */
+    public String cgroupPath(Consumer consumer) {
+        return cgroupPaths.get(indexOf(consumer));
+    }
+
+    /** The container a consumer runs in, by its cgroup path, with its name when known. */
+    public Optional<Consumer.Container> containerOf(Consumer consumer) {
+        return CgroupPaths.container(cgroupPath(consumer)).map(this::named);
+    }
+
+    /** The Kubernetes pod a consumer runs in, by its cgroup path. */
+    public Optional<Consumer.Pod> podOf(Consumer consumer) {
+        return CgroupPaths.pod(cgroupPath(consumer));
+    }
+
     /** A consumer's part of the domain in slot {@code domainIndex}, in µJ. */
     public long microjoules(Consumer consumer, int domainIndex) {
         return shares.get(domainIndex).consumerMicrojoules(indexOf(consumer));

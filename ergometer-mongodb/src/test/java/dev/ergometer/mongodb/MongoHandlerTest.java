@@ -31,6 +31,15 @@ class MongoHandlerTest {
     private static final EnergyOrigin MODEL = new EnergyOrigin("model", "TDP x CPU utilisation", true);
 
     private MongoServer server;
+    private boolean mongoStopped;
+
+    /** Stops the server once: mongo-java-server's shutdownNow waits forever when called a second time. */
+    private void stopMongo() {
+        if (!mongoStopped) {
+            mongoStopped = true;
+            server.shutdownNow();
+        }
+    }
     private String uri;
     private MongoClient reader;
 
@@ -46,7 +55,7 @@ class MongoHandlerTest {
     @AfterEach
     void stopServer() {
         reader.close();
-        server.shutdownNow();
+        stopMongo();
     }
 
     private MongoCollection<Document> stored() {
@@ -206,7 +215,7 @@ class MongoHandlerTest {
     void serverStoppedBeforeSaveIsReportedOnSave() {
         try (MongoHandler handler = MongoHandler.builder(uri, "db", "collection").connectedTimeoutMillis(500).build()) {
             handler.process(fooBar(POWERCAP));
-            server.shutdownNow();
+            stopMongo();
 
             assertThatThrownBy(handler::saveData)
                     .isInstanceOf(MongoStoreException.class)

@@ -41,6 +41,15 @@ class PowerReportSinkTest {
     private static final long T0 = 1_700_000_000_123L;
 
     private MongoServer server;
+    private boolean mongoStopped;
+
+    /** Stops the server once: mongo-java-server's shutdownNow waits forever when called a second time. */
+    private void stopMongo() {
+        if (!mongoStopped) {
+            mongoStopped = true;
+            server.shutdownNow();
+        }
+    }
     private String hostPort;
     private String uri;
     private MongoClient reader;
@@ -57,7 +66,7 @@ class PowerReportSinkTest {
     @AfterEach
     void stopServer() {
         reader.close();
-        server.shutdownNow();
+        stopMongo();
     }
 
     private PowerReportSink sink() {
@@ -240,7 +249,7 @@ class PowerReportSinkTest {
 
     @Test
     void emptyBatchTouchesNothing() throws SinkException {
-        server.shutdownNow();
+        stopMongo();
         try (PowerReportSink sink = sink()) {
             sink.accept(Batch.of());
             sink.accept(Batch.of(Sample.of("ergometer_energy_joules_total", 1.0, T0)));
@@ -251,7 +260,7 @@ class PowerReportSinkTest {
     void stoppedServerIsRetryableAndSaysWhereAndHowToFix() throws SinkException {
         try (PowerReportSink sink = sink()) {
             sink.accept(Batch.of(machinePower(40.0, T0, "package_0", "false")));
-            server.shutdownNow();
+            stopMongo();
 
             long startNanos = System.nanoTime();
             SinkException failure = catchThrowableOfType(SinkException.class,

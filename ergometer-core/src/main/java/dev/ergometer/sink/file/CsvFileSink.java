@@ -1,13 +1,10 @@
 package dev.ergometer.sink.file;
 
 import dev.ergometer.json.JsonWriter;
-import dev.ergometer.sink.Batch;
 import dev.ergometer.sink.Sample;
 import dev.ergometer.sink.Sink;
-import dev.ergometer.sink.SinkException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.Objects;
@@ -40,15 +37,13 @@ import java.util.Objects;
  * {@link FileSinkSettings#fsync()} it is also on the storage device. Errors: see {@link JsonLinesFileSink}, they are
  * the same.
  */
-public final class CsvFileSink implements Sink {
+public final class CsvFileSink extends LineFileSink {
 
     /** The first line of every file, without its line break. */
     public static final String HEADER = "timestamp_ms,metric,value,labels";
 
-    private final RotatingFile file;
-
     private CsvFileSink(RotatingFile file) {
-        this.file = file;
+        super(file, "csv", 128);
     }
 
     /**
@@ -63,29 +58,8 @@ public final class CsvFileSink implements Sink {
 
     static CsvFileSink open(FileSinkSettings settings, InstantSource clock) throws IOException {
         Objects.requireNonNull(settings, "settings");
-        return new CsvFileSink(RotatingFile.open(nameOf(settings.path()), settings,
+        return new CsvFileSink(RotatingFile.open("csv:" + settings.path(), settings,
                 (HEADER + "\n").getBytes(StandardCharsets.UTF_8), clock));
-    }
-
-    /** {@code csv:<path>}, for metric labels and messages. */
-    public String name() {
-        return nameOf(file.path());
-    }
-
-    public Path path() {
-        return file.path();
-    }
-
-    @Override
-    public void accept(Batch batch) throws SinkException {
-        if (batch.isEmpty()) {
-            return;
-        }
-        StringBuilder rows = new StringBuilder(batch.size() * 128);
-        for (Sample sample : batch.samples()) {
-            appendRow(rows, sample);
-        }
-        file.append(rows.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** The CSV row of {@code sample}, with its line break. */
@@ -93,6 +67,11 @@ public final class CsvFileSink implements Sink {
         StringBuilder row = new StringBuilder();
         appendRow(row, sample);
         return row.toString();
+    }
+
+    @Override
+    void appendLine(StringBuilder out, Sample sample) {
+        appendRow(out, sample);
     }
 
     private static void appendRow(StringBuilder out, Sample sample) {
@@ -140,20 +119,5 @@ public final class CsvFileSink implements Sink {
             }
         }
         return text;
-    }
-
-    /** Closes the file; every accepted batch is already written. */
-    @Override
-    public void close() {
-        file.close();
-    }
-
-    private static String nameOf(Path path) {
-        return "csv:" + path;
-    }
-
-    @Override
-    public String toString() {
-        return "CsvFileSink[" + file.path() + "]";
     }
 }

@@ -1,13 +1,10 @@
 package dev.ergometer.sink.file;
 
-import dev.ergometer.sink.Batch;
 import dev.ergometer.sink.Sample;
 import dev.ergometer.sink.SampleJson;
 import dev.ergometer.sink.Sink;
 import dev.ergometer.sink.SinkException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.Objects;
 
@@ -32,12 +29,10 @@ import java.util.Objects;
  * }
  * }</pre>
  */
-public final class JsonLinesFileSink implements Sink {
-
-    private final RotatingFile file;
+public final class JsonLinesFileSink extends LineFileSink {
 
     private JsonLinesFileSink(RotatingFile file) {
-        this.file = file;
+        super(file, "jsonl", 160);
     }
 
     /**
@@ -52,42 +47,11 @@ public final class JsonLinesFileSink implements Sink {
 
     static JsonLinesFileSink open(FileSinkSettings settings, InstantSource clock) throws IOException {
         Objects.requireNonNull(settings, "settings");
-        return new JsonLinesFileSink(RotatingFile.open(nameOf(settings.path()), settings, new byte[0], clock));
-    }
-
-    /** {@code jsonl:<path>}, for metric labels and messages. */
-    public String name() {
-        return nameOf(file.path());
-    }
-
-    public Path path() {
-        return file.path();
+        return new JsonLinesFileSink(RotatingFile.open("jsonl:" + settings.path(), settings, new byte[0], clock));
     }
 
     @Override
-    public void accept(Batch batch) throws SinkException {
-        if (batch.isEmpty()) {
-            return;
-        }
-        StringBuilder lines = new StringBuilder(batch.size() * 160);
-        for (Sample sample : batch.samples()) {
-            lines.append(SampleJson.line(sample)).append('\n');
-        }
-        file.append(lines.toString().getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Closes the file; every accepted batch is already written. */
-    @Override
-    public void close() {
-        file.close();
-    }
-
-    private static String nameOf(Path path) {
-        return "jsonl:" + path;
-    }
-
-    @Override
-    public String toString() {
-        return "JsonLinesFileSink[" + file.path() + "]";
+    void appendLine(StringBuilder out, Sample sample) {
+        out.append(SampleJson.line(sample)).append('\n');
     }
 }
