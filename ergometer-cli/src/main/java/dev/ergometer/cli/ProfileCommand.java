@@ -117,18 +117,17 @@ final class ProfileCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        // The best source is found here, once: the profiled JVM then opens that one alone instead of trying each
-        // (which costs it start-up time and JIT work), and a machine without any source fails before the program runs.
+        // The source is opened here, before the program runs: a machine without any fails with the reason and the
+        // fix, and the profiler reads this one for every JVM the command starts.
+        var err = spec.commandLine().getErr();
+        ProfileSettings settings = builder.build();
         try (EnergySource source = kernel.openSource().source()) {
-            builder.source(source.name().replace('+', ','));
+            return InterruptSignal.passedToChild(() -> ProfileLauncher.run(command, settings, source, err, err));
         } catch (SourceUnavailableException e) {
-            spec.commandLine().getErr().println("erg: " + e.getMessage());
+            err.println("erg: " + e.getMessage());
             return Erg.EXIT_ERG_FAILED;
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        ProfileSettings settings = builder.build();
-        var err = spec.commandLine().getErr();
-        return InterruptSignal.passedToChild(() -> ProfileLauncher.run(command, settings, err, err));
     }
 }

@@ -1,13 +1,15 @@
 package dev.ergometer.profiler;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import jdk.jfr.EventType;
-import jdk.jfr.FlightRecorder;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import jdk.jfr.consumer.EventStream;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedMethod;
@@ -16,9 +18,11 @@ import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingStream;
 
 /**
- * Method samples of this JVM from JDK Flight Recorder, streamed in process: a {@link RecordingStream} with only the
- * sampler's events enabled, processed on a daemon thread of its own, each sample handed to a {@link Listener} as
- * (time, thread id, stack id).
+ * Method samples from JDK Flight Recorder, each handed to a {@link Listener} as (time, thread id, stack id): either of
+ * this JVM, streamed in process ({@link #start}: a {@link RecordingStream}, for the {@code -javaagent} form), or of
+ * another JVM, read from its disk repository while it runs ({@link #fromRepository}: what {@code erg profile} does,
+ * so that parsing costs the profiled program nothing). Either way the stream is processed on a daemon thread of its
+ * own.
  *
  * <p>The CPU-time sampler ({@code jdk.CPUTimeSample}, JEP 509) is used where the JDK has it, with its
  * {@code throttle} set to the period: every thread is sampled after each period of its own CPU time. Otherwise
@@ -26,11 +30,13 @@ import jdk.jfr.consumer.RecordingStream;
  * samples by their own timestamps), and stacks are converted once per distinct JFR stack trace, so that the cost
  * stays with the stream's thread and small.
  *
- * <p>At JVM shutdown, JFR's own shutdown hook stops every recording; the stream then delivers what is left and ends
- * by itself. Calling {@link RecordingStream#stop()} from another shutdown hook at the same time can fail ("already
- * stopped") and leave the stream waiting forever, so {@link #stop(boolean, Duration)} only waits then (and wakes the
- * stream). The stream's thread is not started with {@link RecordingStream#startAsync()}, whose thread is not a
- * daemon and would keep the JVM from exiting.
+ * <p>In process, at JVM shutdown, JFR's own shutdown hook stops every recording; the stream then delivers what is
+ * left and ends by itself. Calling {@link RecordingStream#stop()} from another shutdown hook at the same time can fail
+ * ("already stopped") and leave the stream waiting forever, so {@link #stop(boolean, Duration)} only waits then (and
+ * wakes the stream). The stream's thread is not started with {@link RecordingStream#startAsync()}, whose thread is not
+ * a daemon and would keep the JVM from exiting. From a repository, the stream ends by itself after the chunk that JFR
+ * marks as the last one when the JVM exits; a JVM killed with SIGKILL writes no such chunk, and its stream is closed
+ * after a time-out.
  */
 final class JfrSampling implements AutoCloseable {
 
@@ -45,55 +51,88 @@ final class JfrSampling implements AutoCloseable {
         void flushed(long epochNanos);
     }
 
-    static final String CPU_TIME_EVENT = "jdk.CPUTimeSample";
-    static final String EXECUTION_EVENT = "jdk.ExecutionSample";
-    private static final String LOST_EVENT = "jdk.CPUTimeSamplesLost";
+    static final String CPU_TIME_EVENT = JfrRecorder.CPU_TIME_EVENT;
+    static final String EXECUTION_EVENT = JfrRecorder.EXECUTION_EVENT;
+    private static final String LOST_EVENT = JfrRecorder.LOST_EVENT;
     private static final int CACHE_LIMIT = 20_000;
     private static final long POKE_MILLIS = 20;
 
-    private final RecordingStream stream;
+    private final EventStream stream;
+    private final boolean inProcess;
     private final Thread thread;
-    private final SamplerChoice used;
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private volatile SamplerChoice used;
     private final StackTable stacks;
     private final Listener listener;
     private final Map<RecordedStackTrace, Integer> stackCache = new IdentityHashMap<>();
     private final Map<RecordedMethod, Integer> frameCache = new IdentityHashMap<>();
     private final int truncatedFrame;
 
-    private JfrSampling(RecordingStream stream, SamplerChoice used, StackTable stacks, Listener listener) {
+    private JfrSampling(EventStream stream, boolean inProcess, SamplerChoice used, StackTable stacks,
+            Listener listener) {
         this.stream = stream;
+        this.inProcess = inProcess;
         this.used = used;
         this.stacks = stacks;
         this.listener = listener;
         this.truncatedFrame = stacks.frame("[truncated stack]");
-        String event = used == SamplerChoice.CPU_TIME ? CPU_TIME_EVENT : EXECUTION_EVENT;
-        String threadField = used == SamplerChoice.CPU_TIME ? "eventThread" : "sampledThread";
-        boolean cpuTime = used == SamplerChoice.CPU_TIME;
-        stream.onEvent(event, e -> onSample(e, threadField, cpuTime));
-        stream.onEvent(LOST_EVENT, e -> listener.lost(e.getInt("lostSamples")));
+        if (used != SamplerChoice.EXECUTION) {
+            stream.onEvent(CPU_TIME_EVENT, e -> onSample(e, SamplerChoice.CPU_TIME, "eventThread"));
+            stream.onEvent(LOST_EVENT, e -> listener.lost(e.getInt("lostSamples")));
+        }
+        if (used != SamplerChoice.CPU_TIME) {
+            stream.onEvent(EXECUTION_EVENT, e -> onSample(e, SamplerChoice.EXECUTION, "sampledThread"));
+        }
         stream.onFlush(() -> listener.flushed(JvmEnergyMeter.epochNanos(Instant.now())));
-        this.thread = Thread.ofPlatform().daemon().name("erg-profiler-jfr").unstarted(stream::start);
+        stream.onClose(ended::countDown);
+        this.thread = Thread.ofPlatform().daemon().name("erg-profiler-jfr").unstarted(() -> {
+            try {
+                stream.start();
+            } finally {
+                ended.countDown();
+            }
+        });
     }
 
     /**
-     * Starts sampling.
+     * Starts sampling this JVM, in process.
      *
      * @throws IllegalStateException when the CPU-time sampler is asked for and this JDK or OS does not have it
      */
     static JfrSampling start(SamplerChoice choice, long periodNanos, StackTable stacks, Listener listener) {
-        SamplerChoice used = resolve(choice);
+        SamplerChoice used = JfrRecorder.resolve(choice);
         RecordingStream stream = new RecordingStream();
         try {
             stream.setReuse(true);
             stream.setOrdered(false);
             if (used == SamplerChoice.CPU_TIME) {
-                stream.enable(CPU_TIME_EVENT).with("throttle", Math.max(1, periodNanos / 1_000_000L) + "ms")
-                        .withStackTrace();
+                stream.enable(CPU_TIME_EVENT).with("throttle", JfrRecorder.throttle(periodNanos)).withStackTrace();
                 stream.enable(LOST_EVENT);
             } else {
                 stream.enable(EXECUTION_EVENT).withPeriod(Duration.ofNanos(periodNanos)).withStackTrace();
             }
-            JfrSampling sampling = new JfrSampling(stream, used, stacks, listener);
+            JfrSampling sampling = new JfrSampling(stream, true, used, stacks, listener);
+            sampling.thread.start();
+            return sampling;
+        } catch (RuntimeException e) {
+            stream.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts reading the samples that another JVM's {@link JfrRecorder} writes to {@code directory} (its disk
+     * repository), from the first one. Which sampler that JVM uses is known from its first sample.
+     *
+     * @throws IOException when the repository cannot be opened
+     */
+    static JfrSampling fromRepository(Path directory, StackTable stacks, Listener listener) throws IOException {
+        EventStream stream = EventStream.openRepository(directory);
+        try {
+            stream.setReuse(true);
+            stream.setOrdered(false);
+            stream.setStartTime(Instant.EPOCH);
+            JfrSampling sampling = new JfrSampling(stream, false, null, stacks, listener);
             sampling.thread.start();
             return sampling;
         } catch (RuntimeException e) {
@@ -104,35 +143,19 @@ final class JfrSampling implements AutoCloseable {
 
     /** The sampler {@code choice} stands for on this JVM. */
     static SamplerChoice resolve(SamplerChoice choice) {
-        boolean cpuTime = cpuTimeSamplerAvailable();
-        return switch (choice) {
-            case AUTO -> cpuTime ? SamplerChoice.CPU_TIME : SamplerChoice.EXECUTION;
-            case EXECUTION -> SamplerChoice.EXECUTION;
-            case CPU_TIME -> {
-                if (!cpuTime) {
-                    throw new IllegalStateException("this JVM has no CPU-time sampler (" + CPU_TIME_EVENT
-                            + ": JDK 25 or later, on Linux); use --sampler execution, or run on JDK 25+ on Linux");
-                }
-                yield SamplerChoice.CPU_TIME;
-            }
-        };
+        return JfrRecorder.resolve(choice);
     }
 
-    private static boolean cpuTimeSamplerAvailable() {
-        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
-            return false;
-        }
-        List<EventType> types = FlightRecorder.getFlightRecorder().getEventTypes();
-        return types.stream().anyMatch(t -> t.getName().equals(CPU_TIME_EVENT));
-    }
-
-    /** The sampler in use. */
+    /** The sampler in use; null when reading a repository that has no sample yet. */
     SamplerChoice used() {
         return used;
     }
 
-    private void onSample(RecordedEvent event, String threadField, boolean cpuTime) {
-        if (cpuTime && event.getBoolean("failed")) {
+    private void onSample(RecordedEvent event, SamplerChoice sampler, String threadField) {
+        if (used == null) {
+            used = sampler;
+        }
+        if (sampler == SamplerChoice.CPU_TIME && event.getBoolean("failed")) {
             listener.lost(1);
             return;
         }
@@ -197,35 +220,40 @@ final class JfrSampling implements AutoCloseable {
     /**
      * Ends sampling after delivering every sample taken so far, waiting at most {@code timeout}.
      *
-     * <p>At shutdown, JFR's own hook stops the recording and the stream ends by itself once it sees that, but it
-     * looks only after a nap of up to a second between two reads of the recording's file. The nap is an interruptible
-     * wait on the stream's thread, which is this class's own, so it is interrupted every {@value #POKE_MILLIS} ms
-     * until the stream ends: that takes tens of milliseconds instead of up to a second, and every sample is still
-     * delivered (the parser only re-reads the file when woken).
+     * <p>In process, at shutdown, JFR's own hook stops the recording and the stream ends by itself once it sees that,
+     * but it looks only after a nap of up to a second between two reads of the recording's file. The nap is an
+     * interruptible wait on the stream's thread, which is this class's own, so it is interrupted every
+     * {@value #POKE_MILLIS} ms until the stream ends: that takes tens of milliseconds instead of up to a second, and
+     * every sample is still delivered (the parser only re-reads the file when woken). From a repository, the JVM has
+     * ended: the stream ends by itself after the final chunk.
      *
-     * @param atShutdown true from a shutdown hook: JFR's own hook stops the recording, this only waits
+     * @param atShutdown true from a shutdown hook in process: JFR's own hook stops the recording, this only waits
      * @return true when the stream delivered everything and ended in time
      */
     boolean stop(boolean atShutdown, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        if (!atShutdown) {
+        if (inProcess && !atShutdown) {
             try {
-                stream.stop();
+                ((RecordingStream) stream).stop();
             } catch (IllegalStateException e) {
                 // stopped already (by JFR at shutdown): the stream ends by itself
             }
         }
         try {
-            while (thread.isAlive() && System.nanoTime() - deadline < 0) {
-                if (atShutdown) {
-                    thread.interrupt();
+            if (inProcess) {
+                while (thread.isAlive() && System.nanoTime() - deadline < 0) {
+                    if (atShutdown) {
+                        thread.interrupt();
+                    }
+                    thread.join(POKE_MILLIS);
                 }
-                thread.join(POKE_MILLIS);
+                return !thread.isAlive();
             }
+            return ended.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
-        return !thread.isAlive();
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.ergometer.attribution.ClockTicks;
 import dev.ergometer.sampler.EnergyInterval;
 import dev.ergometer.sampler.EnergySnapshot;
 import dev.ergometer.sampler.Sampler;
+import dev.ergometer.source.EnergyReadException;
 import dev.ergometer.source.SystemPaths;
 import dev.ergometer.source.model.ProcStatCpuLine;
 import java.io.IOException;
@@ -28,6 +29,8 @@ final class JvmEnergyMeter implements AutoCloseable {
     private long previousBusyTicks;
     private long previousTotalTicks;
     private long previousProcessTicks;
+    private long processTicks;
+    private boolean exited;
     private long previousEpochNanos;
     private long startEpochNanos;
 
@@ -78,7 +81,8 @@ final class JvmEnergyMeter implements AutoCloseable {
         node.read();
         previousBusyTicks = node.busyTicks();
         previousTotalTicks = node.totalTicks();
-        previousProcessTicks = process.cpuTicks();
+        pollProcess();
+        previousProcessTicks = processTicks;
         threads.advance();
     }
 
@@ -92,7 +96,7 @@ final class JvmEnergyMeter implements AutoCloseable {
         long now = epochNanos(Instant.now());
         EnergySnapshot energy = sampler.sample();
         node.read();
-        long processTicks = process.cpuTicks();
+        pollProcess();
         List<ThreadCpuTable.ThreadCpu> threadCpu = threads.advance();
 
         EnergyInterval used = energy.minus(previousEnergy);
@@ -112,6 +116,25 @@ final class JvmEnergyMeter implements AutoCloseable {
         previousTotalTicks = node.totalTicks();
         previousProcessTicks = processTicks;
         return interval;
+    }
+
+    /**
+     * Reads the JVM's CPU time, so that when it exits, what it used up to this read is known. Cheap (one
+     * {@code pread}): call it often when the JVM is another process, which can end at any moment.
+     *
+     * @return false once the JVM has exited
+     */
+    boolean pollProcess() {
+        if (exited) {
+            return false;
+        }
+        try {
+            processTicks = process.cpuTicks();
+            exited = process.zombie();
+        } catch (EnergyReadException e) {
+            exited = true; // its stat file is gone
+        }
+        return !exited;
     }
 
     /**

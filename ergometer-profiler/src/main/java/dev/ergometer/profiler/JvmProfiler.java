@@ -1,32 +1,34 @@
 package dev.ergometer.profiler;
 
 import dev.ergometer.sampler.Sampler;
-import dev.ergometer.sampler.Ticker;
 import dev.ergometer.source.EnergySource;
 import dev.ergometer.source.EnergySources;
-import dev.ergometer.source.SourceFactory;
 import dev.ergometer.source.SourceUnavailableException;
-import dev.ergometer.source.model.ModelSource;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The profiler inside one JVM: every interval it measures the machine's energy, the JVM's and each thread's CPU time
- * ({@link JvmEnergyMeter}), while JFR streams method samples into {@link SampleBins}; once an interval's samples are
+ * The profiler of one JVM: every interval it measures the machine's energy, the JVM's and each thread's CPU time
+ * ({@link JvmEnergyMeter}), while JFR's method samples stream into {@link SampleBins}; once an interval's samples are
  * in, {@link ProfileAccumulator} charges each thread's energy to the stacks it was sampled in, the energy over time
  * is appended to the timeline files, and every few seconds (and at the end) the reports are rewritten.
  *
+ * <p>It runs either in the profiled JVM itself ({@link #start}, the {@code -javaagent} form) or in {@code erg
+ * profile}'s process ({@link #watch}), reading the JVM's JFR repository and its procfs files from outside and ending
+ * when that JVM exits: the program then pays only for JFR's sampling.
+ *
  * <p>Threads: {@code erg-profiler} (the ticker), {@code erg-profiler-jfr} (the JFR stream), {@code ergometer-sampler}
- * (the energy counters); all daemons, all charged to {@code [profiler]} in the reports.
+ * (the energy counters); all daemons. In process they are charged to {@code [profiler]} in the reports.
  */
 final class JvmProfiler {
 
@@ -38,21 +40,27 @@ final class JvmProfiler {
      * a second is enough, and each read costs about a system call per thread.
      */
     static final long POLL_NANOS = 1_000_000_000L;
+    /**
+     * How often the JVM's own CPU time is read (one {@code pread}) when it is another process: when it exits, the CPU
+     * time it used after the last read is not known, so this bounds what its last interval misses.
+     */
+    static final long PROCESS_POLL_NANOS = 50_000_000L;
     private static final Duration STREAM_END_TIMEOUT = Duration.ofSeconds(10);
 
     private final ProfileSettings settings;
     private final Path folder;
-    private final EnergySource source;
-    private final Sampler sampler;
+    private final List<AutoCloseable> owned;
     private final JvmEnergyMeter meter;
     private final SampleBins bins;
     private final ProfileAccumulator accumulator;
     private final JfrSampling sampling;
     private final TimelineFiles timeline;
     private final Profile.Info info;
-    private final PrintStream log;
+    private final PrintWriter log;
     private final Thread ticker;
     private final AtomicLong lost;
+    private final boolean inProcess;
+    private final CompletableFuture<String> finished = new CompletableFuture<>();
     private volatile boolean running = true;
     private volatile long flushedEpochNanos;
     private long nextReportNanos;
@@ -60,13 +68,12 @@ final class JvmProfiler {
     private boolean stopped;
     private String summary = "";
 
-    private JvmProfiler(ProfileSettings settings, Path folder, EnergySource source, Sampler sampler,
-            JvmEnergyMeter meter, SampleBins bins, ProfileAccumulator accumulator, JfrSampling sampling,
-            TimelineFiles timeline, Profile.Info info, AtomicLong lost, PrintStream log) {
+    private JvmProfiler(ProfileSettings settings, Path folder, List<AutoCloseable> owned, JvmEnergyMeter meter,
+            SampleBins bins, ProfileAccumulator accumulator, JfrSampling sampling, TimelineFiles timeline,
+            Profile.Info info, AtomicLong lost, boolean inProcess, PrintWriter log) {
         this.settings = settings;
         this.folder = folder;
-        this.source = source;
-        this.sampler = sampler;
+        this.owned = owned;
         this.meter = meter;
         this.bins = bins;
         this.accumulator = accumulator;
@@ -74,34 +81,30 @@ final class JvmProfiler {
         this.timeline = timeline;
         this.info = info;
         this.lost = lost;
+        this.inProcess = inProcess;
         this.log = log;
         this.nextReportNanos = System.nanoTime() + settings.reportEveryNanos();
         this.ticker = Thread.ofPlatform().daemon().name("erg-profiler").unstarted(this::loop);
     }
 
     /**
-     * Starts profiling this JVM.
+     * Starts profiling this JVM, in process.
      *
      * @throws SourceUnavailableException when no energy source can be used, with each source's reason and fix
      * @throws IOException when the output folder or a procfs file cannot be opened
      */
-    static JvmProfiler start(ProfileSettings settings, PrintStream log) throws SourceUnavailableException,
+    static JvmProfiler start(ProfileSettings settings, PrintWriter log) throws SourceUnavailableException,
             IOException {
         long pid = ProcessHandle.current().pid();
         Path folder = OutputFolder.claim(settings.outputDirectory(), pid);
         // the source opens on a thread of its own while JFR starts here: each takes a few hundred ms
-        FutureTask<EnergySources.Selection> opening = new FutureTask<>(() -> settings.source() == null
-                ? EnergySources.openBest(factories(settings), settings.paths(), Ticker.system())
-                : EnergySources.open(factories(settings), settings.source(), settings.paths(), Ticker.system()));
+        FutureTask<EnergySources.Selection> opening = new FutureTask<>(() -> ProfileSources.open(settings));
         Thread.ofPlatform().daemon().name("erg-profiler-source").start(opening);
-        StackTable stacks = new StackTable();
-        SampleBins bins = new SampleBins();
-        AtomicLong lost = new AtomicLong();
-        JvmProfiler[] self = new JvmProfiler[1];
+        Parts parts = new Parts();
         JfrSampling sampling;
         try {
-            sampling = JfrSampling.start(settings.sampler(), settings.samplingPeriodNanos(), stacks, listener(bins,
-                    lost, self));
+            sampling = JfrSampling.start(settings.sampler(), settings.samplingPeriodNanos(), parts.stacks,
+                    parts.listener());
         } catch (RuntimeException e) {
             closeWhenOpen(opening);
             throw e;
@@ -113,33 +116,88 @@ final class JvmProfiler {
             sampling.close();
             throw e;
         }
-        List<AutoCloseable> opened = new ArrayList<>(List.of(source, sampling));
+        List<AutoCloseable> owned = new ArrayList<>(List.of(source));
         try {
-            Sampler sampler = new Sampler(source, Ticker.system(),
-                    Math.min(settings.intervalNanos(), Sampler.DEFAULT_INTERVAL_NANOS)).start();
-            opened.addFirst(sampler);
+            Sampler sampler = ProfileSources.sampler(source, settings);
+            owned.addFirst(sampler);
+        } catch (RuntimeException e) {
+            sampling.close();
+            closeAll(owned);
+            throw e;
+        }
+        return create(settings, folder, pid, ProcessHandle.current(), source, (Sampler) owned.getFirst(), owned,
+                sampling, parts, true, log);
+    }
+
+    /**
+     * Starts profiling the JVM {@code pid} from outside: its samples from the JFR repository {@code repository}
+     * (where its {@link JfrRecorder} writes), its CPU times from procfs, the energy from {@code sampler} (shared with
+     * the profilers of other JVMs; not closed here). It ends by itself when that JVM exits ({@link #finished()}).
+     *
+     * @throws IOException when the output folder, the repository or a procfs file cannot be opened
+     */
+    static JvmProfiler watch(long pid, Path repository, EnergySource source, Sampler sampler,
+            ProfileSettings settings, PrintWriter log) throws IOException {
+        Path folder = OutputFolder.claim(settings.outputDirectory(), pid);
+        Parts parts = new Parts();
+        JfrSampling sampling = JfrSampling.fromRepository(repository, parts.stacks, parts.listener());
+        ProcessHandle process = ProcessHandle.of(pid).orElse(null);
+        if (process == null) {
+            sampling.close();
+            throw new IOException("the JVM " + pid + " ended before profiling could start");
+        }
+        return create(settings, folder, pid, process, source, sampler, List.of(), sampling, parts, false, log);
+    }
+
+    /** What the JFR stream fills before the profiler exists: stacks, sample bins, lost samples, the flush time. */
+    private static final class Parts {
+        final StackTable stacks = new StackTable();
+        final SampleBins bins = new SampleBins();
+        final AtomicLong lost = new AtomicLong();
+        final JvmProfiler[] self = new JvmProfiler[1];
+
+        JfrSampling.Listener listener() {
+            return JvmProfiler.listener(bins, lost, self);
+        }
+    }
+
+    private static JvmProfiler create(ProfileSettings settings, Path folder, long pid, ProcessHandle process,
+            EnergySource source, Sampler sampler, List<AutoCloseable> owned, JfrSampling sampling, Parts parts,
+            boolean inProcess, PrintWriter log) throws IOException {
+        JvmEnergyMeter meter = null;
+        TimelineFiles timeline = null;
+        try {
             DomainChoice domains = DomainChoice.of(sampler.domains(), settings.domains());
-            JvmEnergyMeter meter = JvmEnergyMeter.open(sampler, domains, settings.paths(), pid);
-            opened.addFirst(meter);
-            bins.open(meter.startEpochNanos());
+            meter = JvmEnergyMeter.open(sampler, domains, settings.paths(), pid);
+            parts.bins.open(meter.startEpochNanos());
             ApplicationFilter filter = settings.packages().isEmpty() ? null
                     : new ApplicationFilter(settings.packages());
-            ProfileAccumulator accumulator = new ProfileAccumulator(stacks, filter, meter.startEpochNanos());
-            Profile.Info info = new Profile.Info(pid, commandLine(),
-                    source.name(), source.method(), source.estimated(), domains.label(), sampling.used(),
-                    settings.samplingPeriodNanos(), settings.intervalNanos(), settings.packages(),
-                    Instant.ofEpochSecond(0, meter.startEpochNanos()), meter.threadNanosecondResolution());
-            TimelineFiles timeline = settings.formats().contains(ReportFormat.CSV)
+            ProfileAccumulator accumulator = new ProfileAccumulator(parts.stacks, filter, meter.startEpochNanos());
+            SamplerChoice expected = sampling.used() != null ? sampling.used() : JfrRecorder.resolve(settings.sampler());
+            Profile.Info info = new Profile.Info(pid, commandLine(process), source.name(), source.method(),
+                    source.estimated(), domains.label(), expected, settings.samplingPeriodNanos(),
+                    settings.intervalNanos(), settings.packages(), Instant.ofEpochSecond(0, meter.startEpochNanos()),
+                    meter.threadNanosecondResolution());
+            timeline = settings.formats().contains(ReportFormat.CSV)
                     ? TimelineFiles.create(folder, source.estimated()) : null;
-            JvmProfiler profiler = new JvmProfiler(settings, folder, source, sampler, meter, bins, accumulator,
-                    sampling, timeline, info, lost, log);
-            self[0] = profiler;
+            JvmProfiler profiler = new JvmProfiler(settings, folder, owned, meter, parts.bins, accumulator,
+                    sampling, timeline, info, parts.lost, inProcess, log);
+            parts.self[0] = profiler;
             profiler.ticker.start();
-            log.println("ergometer: profiling JVM " + pid + " with the " + sampling.used().id() + " sampler (every "
+            log.println("ergometer: profiling JVM " + pid + " with the " + expected.id() + " sampler (every "
                     + settings.samplingPeriodNanos() / 1_000_000 + " ms); " + info.kindOfEnergy() + " energy of "
                     + domains.label() + " from the " + source.name() + " source; reports in " + folder);
             return profiler;
         } catch (IOException | RuntimeException e) {
+            List<AutoCloseable> opened = new ArrayList<>();
+            if (timeline != null) {
+                opened.add(timeline);
+            }
+            if (meter != null) {
+                opened.add(meter);
+            }
+            opened.add(sampling);
+            opened.addAll(owned);
             closeAll(opened);
             throw e;
         }
@@ -193,17 +251,19 @@ final class JvmProfiler {
         }
     }
 
-    /** This JVM's command line without the options {@code erg profile} added, for the reports. */
-    static String commandLine() {
-        ProcessHandle.Info process = ProcessHandle.current().info();
+    /** A JVM's command line without the options {@code erg profile} added, for the reports. */
+    static String commandLine(ProcessHandle process) {
+        ProcessHandle.Info info = process.info();
         List<String> parts = new ArrayList<>();
-        process.command().ifPresent(parts::add);
+        info.command().ifPresent(parts::add);
         boolean afterAgent = false;
-        for (String argument : process.arguments().orElse(new String[0])) {
+        for (String argument : info.arguments().orElse(new String[0])) {
             boolean agent = argument.startsWith("-javaagent:") && (argument.contains("ergometer-profiler")
                     || argument.contains("erg-profiler-agent"));
-            // erg profile adds --enable-native-access=ALL-UNNAMED right after its -javaagent
-            if (!agent && !(afterAgent && argument.equals("--enable-native-access=ALL-UNNAMED"))) {
+            boolean added = agent || argument.startsWith("-XX:FlightRecorderOptions:repository=")
+                    // erg profile adds --enable-native-access=ALL-UNNAMED right after its -javaagent
+                    || afterAgent && argument.equals("--enable-native-access=ALL-UNNAMED");
+            if (!added) {
                 parts.add(argument);
             }
             afterAgent = agent;
@@ -211,55 +271,72 @@ final class JvmProfiler {
         return parts.isEmpty() ? "java" : String.join(" ", parts);
     }
 
-    /** The sources, best first, with the model's coefficients from the settings when given. */
-    private static List<SourceFactory> factories(ProfileSettings settings) {
-        if (settings.modelIdleWatts() == null && settings.modelDramWattsPerGib() == null) {
-            return EnergySources.all();
-        }
-        SourceFactory model;
-        if (settings.modelIdleWatts() == null) {
-            throw new IllegalArgumentException("the model's DRAM watts per GiB need its idle and max watts too");
-        }
-        model = ModelSource.factory(new ModelSource.Coefficients(settings.modelIdleWatts(), settings.modelMaxWatts(),
-                settings.modelDramWattsPerGib() == null ? ModelSource.Coefficients.CCF_DRAM_WATTS_PER_GIB
-                        : settings.modelDramWattsPerGib(), "user-supplied"));
-        return EnergySources.all().stream().map(f -> f.name().equals(model.name()) ? model : f).toList();
-    }
-
     /** The folder the reports go to. */
     Path folder() {
         return folder;
     }
 
+    /** The profiled JVM's pid. */
+    long pid() {
+        return info.pid();
+    }
+
+    /** True while the profiled JVM runs. */
+    boolean jvmAlive() {
+        return ProcessHandle.of(info.pid()).map(ProcessHandle::isAlive).orElse(false);
+    }
+
     /**
-     * Ticks every interval and, for intervals longer than {@link #POLL_NANOS}, polls the threads' CPU times between
-     * ticks, so that a thread that ends takes at most that much of its CPU time with it.
+     * The summary, once the profile is complete: when the JVM profiled from outside has exited and its last samples
+     * are in, or when {@link #stop} ends it.
+     */
+    CompletableFuture<String> finished() {
+        return finished;
+    }
+
+    /**
+     * Reads the JVM's CPU time every {@link #PROCESS_POLL_NANOS} when it is another process (in process, there is
+     * no need), the threads' CPU times every {@link #POLL_NANOS} and ticks every interval; from outside, it ends the
+     * profile when the JVM exits.
      */
     private void loop() {
-        long interval = settings.intervalNanos();
-        long polls = Math.max(1, (interval + POLL_NANOS - 1) / POLL_NANOS);
-        long period = interval / polls;
-        long next = System.nanoTime() + period;
-        long poll = 0;
+        long now = System.nanoTime();
+        long wake = inProcess ? Math.min(POLL_NANOS, settings.intervalNanos()) : PROCESS_POLL_NANOS;
+        long nextPoll = now + POLL_NANOS;
+        long nextTick = now + settings.intervalNanos();
         while (running) {
-            LockSupport.parkNanos(next - System.nanoTime());
-            long now = System.nanoTime();
+            LockSupport.parkNanos(Math.min(wake, Math.min(nextPoll, nextTick) - System.nanoTime()));
             if (!running) {
                 return;
             }
-            if (now - next < 0) {
-                continue;
+            now = System.nanoTime();
+            if (!inProcess && !pollProcess()) {
+                finish();
+                return;
             }
-            if (++poll % polls == 0) {
+            if (now - nextTick >= 0) {
                 tick();
-            } else {
+                nextTick += settings.intervalNanos();
+                if (nextTick - now < 0) {
+                    nextTick = now + settings.intervalNanos();
+                }
+                nextPoll = now + POLL_NANOS;
+            } else if (now - nextPoll >= 0) {
                 pollThreads();
-            }
-            next += period;
-            if (next - now < 0) {
-                next = now + period;
+                nextPoll = now + POLL_NANOS;
             }
         }
+    }
+
+    /** From outside: reads the JVM's CPU time; false once it has exited. */
+    private synchronized boolean pollProcess() {
+        return failed || stopped || meter.pollProcess();
+    }
+
+    /** From outside, once the JVM has exited: the last interval, its last samples, the reports. */
+    private void finish() {
+        String text = stop(false);
+        finished.complete(text);
     }
 
     private synchronized void pollThreads() {
@@ -305,7 +382,12 @@ final class JvmProfiler {
     }
 
     private void writeReports() throws IOException {
-        Profile profile = accumulator.snapshot(info, lost.get(), bins.late(), bins.beforeStart());
+        SamplerChoice used = sampling.used();
+        Profile.Info current = used == null || used == info.sampler() ? info : new Profile.Info(info.pid(),
+                info.command(), info.source(), info.sourceMethod(), info.estimated(), info.domains(), used,
+                info.samplingPeriodNanos(), info.intervalNanos(), info.packages(), info.start(),
+                info.threadNanoseconds());
+        Profile profile = accumulator.snapshot(current, lost.get(), bins.late(), bins.beforeStart());
         summary = Reports.write(folder, settings.formats(), profile);
     }
 
@@ -313,7 +395,7 @@ final class JvmProfiler {
      * Ends profiling: measures the last interval, waits for JFR's last samples, writes the reports and closes
      * everything. Runs once; later calls return the same summary.
      *
-     * @param atShutdown true from the JVM's shutdown hook (JFR's own hook then stops the recording)
+     * @param atShutdown true from the JVM's shutdown hook in process (JFR's own hook then stops the recording)
      * @return the summary text
      */
     String stop(boolean atShutdown) {
@@ -323,11 +405,13 @@ final class JvmProfiler {
             }
         }
         running = false;
-        LockSupport.unpark(ticker);
-        try {
-            ticker.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (Thread.currentThread() != ticker) {
+            LockSupport.unpark(ticker);
+            try {
+                ticker.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         synchronized (this) {
             tick();
@@ -340,7 +424,8 @@ final class JvmProfiler {
                 writeReports();
                 if (!complete) {
                     log.println("ergometer: JFR's stream did not end within " + STREAM_END_TIMEOUT.toSeconds()
-                            + " s; the samples of the last moments may be missing");
+                            + " s" + (inProcess ? "" : " of the JVM's exit (was it killed?)")
+                            + "; the samples of the last moments may be missing");
                 }
                 log.println("ergometer: profile of JVM " + info.pid() + " written to " + folder);
             } catch (IOException | RuntimeException e) {
@@ -350,12 +435,14 @@ final class JvmProfiler {
                 if (timeline != null) {
                     all.add(timeline);
                 }
-                all.addAll(List.of(meter, sampler, source));
-                if (!atShutdown) {
+                all.add(meter);
+                all.addAll(owned);
+                if (!(inProcess && atShutdown)) {
                     all.add(sampling);
                 }
                 closeAll(all);
             }
+            finished.complete(summary);
             return summary;
         }
     }

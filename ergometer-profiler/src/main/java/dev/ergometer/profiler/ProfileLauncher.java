@@ -1,5 +1,8 @@
 package dev.ergometer.profiler;
 
+import dev.ergometer.sampler.Sampler;
+import dev.ergometer.source.EnergySource;
+import dev.ergometer.source.SourceUnavailableException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -12,14 +15,20 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * What {@code erg profile -- COMMAND} does: runs the command with the profiler loaded as a Java agent into its JVM,
- * waits for it, then prints the summary the agent wrote.
+ * What {@code erg profile -- COMMAND} does: runs the command with JFR recording method samples in its JVM, and
+ * profiles that JVM from this process while it runs, then prints the summary.
  *
- * <p>When the command is a {@code java} launcher ({@code java ...}, {@code /path/to/bin/java ...}), the agent's
- * options go right after it. Otherwise (a script that starts Java) they go into {@code JDK_JAVA_OPTIONS}, which
- * every {@code java} launcher of JDK 9 and later reads, so each JVM the command starts is profiled (the first into
- * the output folder, the others into {@code jvm-PID} folders in it). The profiling itself happens inside the JVM
- * ({@link ProfilerAgent}): its own thread CPU times and an in-process JFR stream need no second process.
+ * <p>The profiled JVM gets two options: {@code -javaagent:ergometer-profiler.jar=record,...}, whose
+ * {@link JfrRecorder} starts a JFR recording of the sampler's events alone, and
+ * {@code -XX:FlightRecorderOptions:repository=DIR,preserve-repository=true}, which puts JFR's disk repository where
+ * this process reads it ({@link ProfiledJvms}, {@link JfrSampling#fromRepository}). Everything else (the energy
+ * source, the JVM's and its threads' CPU times from procfs, parsing JFR's data, the reports) happens here, so the
+ * program pays only for JFR's sampling (docs/PERFORMANCE.md, section 7).
+ *
+ * <p>When the command is a {@code java} launcher ({@code java ...}, {@code /path/to/bin/java ...}), the options go
+ * right after it. Otherwise (a script that starts Java) they go into {@code JDK_JAVA_OPTIONS}, which every
+ * {@code java} launcher of JDK 9 and later reads, so each JVM the command starts is profiled (the first into the
+ * output folder, the others into {@code jvm-PID} folders in it).
  *
  * <pre>{@code
  * int exit = ProfileLauncher.run(List.of("java", "-jar", "app.jar"),
@@ -32,20 +41,38 @@ public final class ProfileLauncher {
     public static final int EXIT_NOT_STARTED = 127;
     /** Exit code when the command ran but no profile was written. */
     public static final int EXIT_NO_PROFILE = 125;
+    /** How long, once the command has ended, its JVMs' last samples may take to come in. */
+    private static final long FINISH_TIMEOUT_MILLIS = 20_000;
 
     private ProfileLauncher() {
     }
 
     /**
-     * Runs {@code command} profiled, with standard input, output and error inherited, and prints the summaries.
+     * Runs {@code command} profiled, with the energy source the settings name (or the best one), with standard input,
+     * output and error inherited, and prints the summaries.
      *
      * @return the command's exit code; {@link #EXIT_NOT_STARTED} when it cannot be started;
-     *     {@link #EXIT_NO_PROFILE} when it exited with 0 but no JVM wrote a profile
+     *     {@link #EXIT_NO_PROFILE} when it exited with 0 but no JVM was profiled
+     * @throws SourceUnavailableException when no energy source can be used (the command is not run)
      * @throws IOException when the output folder is not empty or cannot be made, or the agent's jar is not found
      * @throws InterruptedException when interrupted while waiting for the command
      */
     public static int run(List<String> command, ProfileSettings settings, PrintWriter out, PrintWriter err)
-            throws IOException, InterruptedException {
+            throws SourceUnavailableException, IOException, InterruptedException {
+        try (EnergySource source = ProfileSources.open(settings).source()) {
+            return run(command, settings, source, out, err);
+        }
+    }
+
+    /**
+     * Runs {@code command} profiled with the energy from {@code source} (left open), and prints the summaries.
+     *
+     * @return as {@link #run(List, ProfileSettings, PrintWriter, PrintWriter)}
+     * @throws IOException when the output folder is not empty or cannot be made, or the agent's jar is not found
+     * @throws InterruptedException when interrupted while waiting for the command
+     */
+    public static int run(List<String> command, ProfileSettings settings, EnergySource source, PrintWriter out,
+            PrintWriter err) throws IOException, InterruptedException {
         if (command.isEmpty()) {
             throw new IllegalArgumentException("no command to profile: give it after --, as in erg profile -- java"
                     + " -jar app.jar");
@@ -54,32 +81,37 @@ public final class ProfileLauncher {
         requireEmpty(folder);
         Files.createDirectories(folder);
         Path scratch = Files.createTempDirectory("erg-profile");
-        try {
-            Path jar = AgentJar.locate(scratch);
-            List<String> jvmOptions = List.of("-javaagent:" + jar + "=" + settings.toAgentArguments(),
-                    "--enable-native-access=ALL-UNNAMED");
+        try (Sampler sampler = ProfileSources.sampler(source, settings)) {
+            Path repository = Files.createDirectory(scratch.resolve("jfr"));
+            List<String> jvmOptions = jvmOptions(AgentJar.locate(scratch), repository, settings);
             ProcessBuilder builder = new ProcessBuilder(withAgent(command, jvmOptions)).inheritIO();
             if (!isJavaLauncher(command.getFirst())) {
                 Map<String, String> environment = builder.environment();
                 environment.put("JDK_JAVA_OPTIONS", javaOptions(environment.get("JDK_JAVA_OPTIONS"), jvmOptions));
             }
-            Process process;
-            try {
-                process = builder.start();
-            } catch (IOException e) {
-                err.println("erg: cannot start " + command.getFirst() + ": " + e.getMessage());
-                err.flush();
-                return EXIT_NOT_STARTED;
+            int exit;
+            int profiled;
+            try (ProfiledJvms jvms = ProfiledJvms.watch(repository, source, sampler, settings, err)) {
+                Process process;
+                try {
+                    process = builder.start();
+                } catch (IOException e) {
+                    err.println("erg: cannot start " + command.getFirst() + ": " + e.getMessage());
+                    err.flush();
+                    return EXIT_NOT_STARTED;
+                }
+                exit = process.waitFor();
+                profiled = jvms.finish(FINISH_TIMEOUT_MILLIS);
             }
-            int exit = process.waitFor();
             List<Path> summaries = summaries(folder);
-            if (summaries.isEmpty()) {
-                Path error = folder.resolve("error.txt");
-                err.println("erg: no profile was written to " + folder + ": " + (Files.isRegularFile(error)
-                        ? Files.readString(error, StandardCharsets.UTF_8).strip()
-                        : "the command started no JVM of JDK 9 or later, or it was killed before it could write"
-                                + " (SIGKILL, Runtime.halt). Fix: profile a java command (erg profile -- java -jar"
-                                + " app.jar), or add " + jvmOptions.getFirst() + " to its JVM options"));
+            if (profiled == 0 || summaries.isEmpty()) {
+                err.println("erg: no profile was written to " + folder + ": " + (isJavaLauncher(command.getFirst())
+                        ? "the program ended before JFR's recording started (about half a second after the JVM"
+                                + " starts), or its JVM is older than JDK 25. Fix: profile it from its start with erg"
+                                + " profile --from-start"
+                        : "the command started no JVM of JDK 25 or later, or it ended before JFR's recording started"
+                                + " (about half a second after the JVM starts). Fix: profile a java command (erg"
+                                + " profile -- java -jar app.jar), or add --from-start"));
                 err.flush();
                 return exit != 0 ? exit : EXIT_NO_PROFILE;
             }
@@ -97,6 +129,17 @@ public final class ProfileLauncher {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    /** The options that make a JVM record its samples into {@code repository}. */
+    static List<String> jvmOptions(Path agentJar, Path repository, ProfileSettings settings) throws IOException {
+        if (repository.toString().contains(",") || repository.toString().chars().anyMatch(Character::isWhitespace)) {
+            throw new IOException("the temporary folder " + repository.getParent() + " has a comma or a space in its"
+                    + " path, which JVM options cannot hold: choose another with JAVA_OPTS=-Djava.io.tmpdir=/tmp");
+        }
+        return List.of("-javaagent:" + agentJar + "=" + JfrRecorder.arguments(settings.sampler(),
+                        settings.samplingPeriodNanos(), settings.fromStart()),
+                "-XX:FlightRecorderOptions:repository=" + repository + ",preserve-repository=true");
     }
 
     /** The command with {@code jvmOptions} after its first word when that is a {@code java} launcher. */

@@ -24,6 +24,7 @@ final class TaskStatFile implements AutoCloseable {
     private final NativeFile file;
     private final Arena arena;
     private final MemorySegment buffer;
+    private byte state;
 
     private TaskStatFile(NativeFile file, Arena arena) {
         this.file = file;
@@ -58,6 +59,7 @@ final class TaskStatFile implements AutoCloseable {
         if (close < 0) {
             throw new EnergyReadException(file.path() + " is not in the format of /proc/PID/stat: no '(comm)' field");
         }
+        state = close + 2 < n ? buffer.get(ValueLayout.JAVA_BYTE, close + 2) : 0;
         int field = 2;
         long sum = 0;
         int i = close + 1;
@@ -92,6 +94,14 @@ final class TaskStatFile implements AutoCloseable {
                     + STIME + " fields");
         }
         return sum;
+    }
+
+    /**
+     * True when the last {@link #cpuTicks()} found a zombie: a process that has exited and not yet been waited for
+     * (its CPU times are final).
+     */
+    boolean zombie() {
+        return state == 'Z';
     }
 
     @Override

@@ -109,6 +109,8 @@ final class ThreadCpuTable implements AutoCloseable {
                 }
                 entry.lastNanos = nanos;
             }
+        } catch (NoSuchFileException e) {
+            // the process has exited: every thread has ended
         } catch (IOException e) {
             throw new EnergyReadException("cannot list the threads in " + taskDirectory + ": " + e.getMessage(), e);
         }

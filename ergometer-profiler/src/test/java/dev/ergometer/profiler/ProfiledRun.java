@@ -47,6 +47,24 @@ final class ProfiledRun {
         return new ProfiledRun(exit, out.toString(), err.toString(), settings.outputDirectory().toAbsolutePath());
     }
 
+    /**
+     * One run of {@code command} in a child JVM that profiles itself ({@code -javaagent} in the command), its standard
+     * output and error captured; {@code folder} is where its agent writes.
+     */
+    static ProfiledRun runInProcess(List<String> command, Path folder) throws Exception {
+        Path out = Files.createTempFile("profiled-out", ".txt");
+        Path err = Files.createTempFile("profiled-err", ".txt");
+        try {
+            Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+                    .start();
+            int exit = process.waitFor();
+            return new ProfiledRun(exit, Files.readString(out), Files.readString(err), folder.toAbsolutePath());
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
     /** A CSV report's rows, each a map from column to value (no quoted fields expected in the columns read). */
     List<Map<String, String>> csv(String name) throws IOException {
         List<String> lines = Files.readAllLines(folder.resolve(name), StandardCharsets.UTF_8);

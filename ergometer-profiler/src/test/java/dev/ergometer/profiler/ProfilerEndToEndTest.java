@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.ergometer.source.SourceUnavailableException;
 import dev.ergometer.source.SystemPaths;
 import dev.ergometer.testkit.FakePowercapTree;
 import dev.ergometer.testkit.PowerCurve;
@@ -168,27 +169,47 @@ class ProfilerEndToEndTest {
     }
 
     @Test
-    void anEnergySourceThatCannotOpenLeavesTheProgramRunningAndSaysWhy() throws Exception {
+    void anEnergySourceThatCannotOpenStopsBeforeTheProgramRunsAndSaysWhy() throws Exception {
         Path output = temp.resolve("program-output.txt");
-        ProfiledRun run = ProfiledRun.run(settings("nosource").fromStart(true).paths(SystemPaths.real()
-                        .withSysfs(temp.resolve("empty"))).build(),
-                List.of("sh", "-c", "exec \"$0\" -cp \"$1\" " + FIXTURE + " alternate 1 10 \"$2\"",
-                        ProfiledRun.java(), ProfiledRun.testClasses(), output.toString()));
 
-        assertThat(run.exitCode).isEqualTo(ProfileLauncher.EXIT_NO_PROFILE);
-        assertThat(run.err).contains("no profile was written").contains("cannot profile this JVM: powercap")
-                .contains("class/powercap is absent").doesNotContain("profile a java command");
-        assertThat(Files.readString(output)).as("the program ran on, unprofiled").startsWith("a=");
+        assertThatThrownBy(() -> ProfiledRun.run(settings("nosource").paths(SystemPaths.real()
+                        .withSysfs(temp.resolve("empty"))).build(),
+                List.of(ProfiledRun.java(), "-cp", ProfiledRun.testClasses(), FIXTURE, "alternate", "1", "10",
+                        output.toString())))
+                .isInstanceOf(SourceUnavailableException.class)
+                .hasMessageContaining("powercap").hasMessageContaining("class/powercap is absent");
+        assertThat(output).as("the program did not run").doesNotExist();
+    }
+
+    @Test
+    void theProfiledJvmLoadsNoErgometerClassButTheRecorder() throws Exception {
+        Path classes = temp.resolve("classes.log");
+        ProfiledRun run = ProfiledRun.run(settings("recorder-only").fromStart(true).build(),
+                List.of(ProfiledRun.java(), "-Xlog:class+load=info:file=" + classes, "-cp", ProfiledRun.testClasses(),
+                        FIXTURE, "alternate", "1", "40", result()));
+
+        assertThat(run.exitCode).as(run.err).isZero();
+        List<String> loaded = Files.readAllLines(classes).stream()
+                .filter(line -> line.contains(" dev.ergometer."))
+                .map(line -> line.replaceAll(".* (dev\\.ergometer\\.[^ ]+) .*", "$1"))
+                .filter(name -> !name.startsWith("dev.ergometer.profiler.fixture."))
+                .map(name -> name.replaceAll("\\$.*", ""))
+                .distinct()
+                .toList();
+        // the recorder's own lambda and enum switch come as JfrRecorder$...
+        assertThat(loaded).containsExactlyInAnyOrder("dev.ergometer.profiler.ProfilerAgent",
+                "dev.ergometer.profiler.JfrRecorder", "dev.ergometer.profiler.SamplerChoice");
+        assertThat(run.out).contains("Energy profile of JVM");
     }
 
     @Test
     void aProgramThatEndsBeforeProfilingStartedAlongsideItSaysToProfileFromTheStart() throws Exception {
         ProfiledRun run = ProfiledRun.run(settings("short").build(),
-                List.of(ProfiledRun.java(), "-cp", ProfiledRun.testClasses(), FIXTURE, "alternate", "1", "4",
+                List.of(ProfiledRun.java(), "-cp", ProfiledRun.testClasses(), FIXTURE, "alternate", "1", "1",
                         result()));
 
         assertThat(run.exitCode).isEqualTo(ProfileLauncher.EXIT_NO_PROFILE);
-        assertThat(run.err).contains("the program ended before profiling started").contains("--from-start");
+        assertThat(run.err).contains("the program ended before JFR's recording started").contains("--from-start");
     }
 
     @Test
