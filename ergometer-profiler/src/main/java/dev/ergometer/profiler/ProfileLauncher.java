@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -77,6 +78,17 @@ public final class ProfileLauncher {
             throw new IllegalArgumentException("no command to profile: give it after --, as in erg profile -- java"
                     + " -jar app.jar");
         }
+        if (isJavaLauncher(command.getFirst())) {
+            Optional<JdkRelease> jdk = JdkRelease.ofLauncher(command.getFirst(), System.getenv("PATH"));
+            if (jdk.isPresent() && jdk.get().feature() < JdkRelease.OLDEST_PROFILED) {
+                err.println("erg: " + command.getFirst() + " is JDK " + jdk.get().version() + " (" + jdk.get().home()
+                        + "); erg profile needs the program's JVM to be JDK " + JdkRelease.OLDEST_PROFILED
+                        + " or later. Fix: run it with a newer JDK, such as the one erg runs on: erg profile -- "
+                        + Path.of(System.getProperty("java.home"), "bin", "java") + " ...");
+                err.flush();
+                return EXIT_NOT_STARTED;
+            }
+        }
         Path folder = settings.outputDirectory().toAbsolutePath();
         requireEmpty(folder);
         Files.createDirectories(folder);
@@ -109,9 +121,11 @@ public final class ProfileLauncher {
                         ? "the program ended before JFR's recording started (about half a second after the JVM"
                                 + " starts), or its JVM is older than JDK 25. Fix: profile it from its start with erg"
                                 + " profile --from-start"
-                        : "the command started no JVM of JDK 25 or later, or it ended before JFR's recording started"
-                                + " (about half a second after the JVM starts). Fix: profile a java command (erg"
-                                + " profile -- java -jar app.jar), or add --from-start"));
+                        : "the command started no JVM of JDK 25 or later (an older one fails to start with \"Unknown"
+                                + " argument 'preserve-repository'\" or UnsupportedClassVersionError), or it ended before"
+                                + " JFR's recording started (about half a second after the JVM starts). Fix: profile a"
+                                + " java command of JDK 25 or later (erg profile -- java -jar app.jar), or add"
+                                + " --from-start"));
                 err.flush();
                 return exit != 0 ? exit : EXIT_NO_PROFILE;
             }

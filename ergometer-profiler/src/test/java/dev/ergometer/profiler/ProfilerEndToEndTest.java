@@ -152,6 +152,21 @@ class ProfilerEndToEndTest {
     }
 
     @Test
+    void aJvmOlderThanJdk25IsRefusedBeforeItRunsWithTheFix() throws Exception {
+        Path home = temp.resolve("jdk-17");
+        Files.createDirectories(home.resolve("bin"));
+        Files.writeString(home.resolve("release"), "JAVA_VERSION=\"17.0.15\"\n");
+        Path java = Files.writeString(home.resolve("bin/java"), "#!/bin/sh\necho ran > \"$0.ran\"\n");
+        java.toFile().setExecutable(true);
+
+        ProfiledRun run = ProfiledRun.run(settings("old").build(), List.of(java.toString(), "-version"));
+
+        assertThat(run.exitCode).isEqualTo(ProfileLauncher.EXIT_NOT_STARTED);
+        assertThat(run.err).contains("is JDK 17.0.15").contains("JDK 25 or later").contains("Fix:");
+        assertThat(home.resolve("bin/java.ran")).as("the program did not run").doesNotExist();
+    }
+
+    @Test
     void aCommandThatCannotStartExitsWith127() throws Exception {
         ProfiledRun run = ProfiledRun.run(settings("missing").build(), List.of(temp.resolve("no-such").toString()));
 
