@@ -2,6 +2,7 @@ package dev.ergometer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ergometer.ErgometerVersion;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,8 @@ class ReportCommandTest {
                 .contains("480 gCO2e/kWh").contains("CO2e per million runs")
                 .contains("candidate.json uses 1").contains("less package_0 energy than baseline.json")
                 .contains("unknown (the format does not say)")
-                .contains("its medians: package 1.1000 J, RAM 0.2000 J");
+                .contains("its medians: package 1.1000 J, RAM 0.2000 J")
+                .contains("erg " + ErgometerVersion.current());
         // Self-contained: no script, no stylesheet or image from anywhere, no URL but the SVG namespace.
         assertThat(page).doesNotContain("<script", "<link", "<img", "src=", "href=", "@import", "url(");
         assertThat(page.replace("http://www.w3.org/2000/svg", "")).doesNotContain("http:", "https:");
