@@ -7,8 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,22 +23,8 @@ class ReportInChromiumTest {
     /** Time after the load event in which the page's late errors and requests still count. */
     private static final long SETTLE_MILLIS = 700;
 
-    private static Chromium chromium;
-
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startChromium() throws Exception {
-        chromium = Chromium.start();
-    }
-
-    @AfterAll
-    static void stopChromium() {
-        if (chromium != null) {
-            chromium.close();
-        }
-    }
 
     /** Requests to anything but the page's own file (file:, data: and about:blank URLs). */
     private static List<String> externalRequests(Chromium.Tab tab) {
@@ -57,7 +41,7 @@ class ReportInChromiumTest {
         inputs.forEach(p -> args.add(p.toString()));
         assertThat(CliRun.of(args.toArray(String[]::new)).exitCode()).isZero();
 
-        try (Chromium.Tab tab = chromium.open(html.toUri(), 1280, 900)) {
+        try (Chromium chromium = Chromium.start(); Chromium.Tab tab = chromium.open(html.toUri(), 1280, 900)) {
             Thread.sleep(SETTLE_MILLIS);
 
             assertThat(tab.problems()).as("console errors, warnings and exceptions").isEmpty();
@@ -76,7 +60,7 @@ class ReportInChromiumTest {
                 </body></html>
                 """);
 
-        try (Chromium.Tab tab = chromium.open(bad.toUri(), 1280, 900)) {
+        try (Chromium chromium = Chromium.start(); Chromium.Tab tab = chromium.open(bad.toUri(), 1280, 900)) {
             Thread.sleep(SETTLE_MILLIS);
 
             assertThat(tab.problems()).anyMatch(p -> p.contains("drawn wrong"))
