@@ -95,6 +95,30 @@ class ReportCommandTest {
     }
 
     @Test
+    void aSeriesThatUsedNothingAboveIdleHasNoFootprintNotANegativeOne() throws Exception {
+        // package_0 used less than idle in both runs (net -0.4 and -0.2 J); dram_0 0.5 and 0.7 J above it.
+        Path csv = Files.writeString(dir.resolve("idle.csv"), """
+                run,exit_code,duration_s,cpu_time_s,domain,energy_j,net_energy_j,power_w,source,estimated,method
+                1,0,1.000000,0.1,package_0,10.000000,-0.400000,10.000000,powercap,false,"RAPL"
+                1,0,1.000000,0.1,dram_0,2.000000,0.500000,2.000000,powercap,false,"RAPL"
+                2,0,1.000000,0.1,package_0,10.000000,-0.200000,10.000000,powercap,false,"RAPL"
+                2,0,1.000000,0.1,dram_0,2.000000,0.700000,2.000000,powercap,false,"RAPL"
+                """);
+
+        CliRun run = report(List.of(csv), "--output", dir.resolve("r.html").toString(), "--grid-intensity", "480",
+                "--price", "0.15", "--currency", "EUR");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        String page = Files.readString(dir.resolve("r.html"));
+        String carbon = page.substring(page.indexOf("<section id=\"carbon\">"));
+        carbon = carbon.substring(0, carbon.indexOf("</section>"));
+        assertThat(carbon).contains("none above idle (net energy -0.3000 J)")
+                .contains("80.0 µg", "0.000000025 EUR") // dram_0: 0.6 J at 480 g and 0.15 EUR per kWh
+                .doesNotContainPattern("-[0-9.]+(e-?[0-9]+)? (µg|mg|g|kg|t)\\b")
+                .doesNotContainPattern("-[0-9.]+(E-?[0-9]+)? EUR");
+    }
+
+    @Test
     void aFileThatIsNotResultsExitsTwoAndWritesNothing() throws Exception {
         Path notes = Files.writeString(dir.resolve("notes.json"), "{\"todo\": [\"measure\"]}");
         Path html = dir.resolve("never.html");
