@@ -10,18 +10,10 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import dev.ergometer.json.JsonReader;
 import dev.ergometer.kafka.KafkaBroker;
 import dev.ergometer.sink.SinkQueueCounts;
-import dev.ergometer.source.EnergySource;
-import dev.ergometer.source.SystemPaths;
-import dev.ergometer.source.powercap.PowercapSource;
-import dev.ergometer.testkit.FakePowercapTree;
-import dev.ergometer.testkit.FakeProcfs;
-import dev.ergometer.testkit.PowerCurve;
-import dev.ergometer.testkit.SyntheticCounter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,10 +34,6 @@ class AgentAllSinksTest {
 
     @Test
     void everySinkReceivesTheAgentsSamples() throws Exception {
-        FakePowercapTree tree = FakePowercapTree.in(root)
-                .zone("intel-rapl:0", "package-0", FakePowercapTree.TYPICAL_RANGE_MICROJOULES);
-        FakeProcfs proc = FakeProcfs.machine(root.resolve("proc"), 2);
-        proc.process(100, "worker", 1, 0, 0, 0, 0, 10, "/user.slice");
         AtomicInteger otlpRequests = new AtomicInteger();
         AtomicInteger remoteWrites = new AtomicInteger();
         HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -69,24 +57,15 @@ class AgentAllSinksTest {
         String base = "http://127.0.0.1:" + http.getAddress().getPort();
         Path csv = root.resolve("out/agent.csv");
         Path jsonl = root.resolve("out/agent.jsonl");
-        try (KafkaBroker kafka = KafkaBroker.start();
-             SyntheticCounter counter = SyntheticCounter.start(tree.energyFile("intel-rapl:0"),
-                     PowerCurve.constant(10), FakePowercapTree.TYPICAL_RANGE_MICROJOULES, 1_000_000L);
-             EnergySource source = PowercapSource.open(SystemPaths.real().withSysfs(root))) {
+        try (KafkaBroker kafka = KafkaBroker.start(); TenWattMachine machine = TenWattMachine.withWorker(root)) {
             kafka.createTopic("energy", 1);
-            Map<String, String> settings = new HashMap<>(Map.of("HTTP_PORT", "0", "LOG_LEVEL", "WARN",
-                    "SCRAPE_INTERVAL_S", "0.1", "PUSH_INTERVAL_S", "0.3", "ATTRIBUTION_INTERVAL_S", "0.3",
-                    "HOST_NAME", "node-7", "FLUSH_TIMEOUT_S", "10", "AGENT_SOCKET", "off"));
+            Map<String, String> settings = TenWattMachine.attributingSettings("node-7");
+            settings.put("FLUSH_TIMEOUT_S", "10");
             settings.putAll(Map.of("REMOTE_WRITE_URL", base + "/api/v1/write", "CSV_FILE", csv.toString(),
                     "JSONL_FILE", jsonl.toString(), "MONGODB_URI", mongoUri, "KAFKA_BOOTSTRAP_SERVERS",
                     kafka.bootstrapServers(), "KAFKA_TOPIC", "energy", "OTLP_ENDPOINT", base + "/v1/metrics"));
-            Agent agent = Agent.start(AgentConfig.from(settings, Map.of()), source,
-                    SystemPaths.real().withSysfs(root).withProcfs(proc.root()));
-            for (int i = 1; i <= 4; i++) {
-                proc.advance(50, 100);
-                proc.process(100, "worker", 1, 40 * i, 10 * i, 0, 0, 10, "/user.slice");
-                Thread.sleep(300);
-            }
+            Agent agent = machine.startAgent(AgentConfig.from(settings, Map.of()));
+            machine.runWorker();
             agent.close();
 
             Map<String, SinkQueueCounts> counts = agent.sinkCounts();

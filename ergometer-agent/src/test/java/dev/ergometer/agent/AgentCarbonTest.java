@@ -1,22 +1,16 @@
 package dev.ergometer.agent;
 
+import static dev.ergometer.agent.TenWattMachine.quietConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.ergometer.json.JsonReader;
-import dev.ergometer.source.EnergySource;
-import dev.ergometer.source.SystemPaths;
-import dev.ergometer.source.powercap.PowercapSource;
-import dev.ergometer.testkit.FakePowercapTree;
-import dev.ergometer.testkit.PowerCurve;
-import dev.ergometer.testkit.SyntheticCounter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -38,33 +32,16 @@ class AgentCarbonTest {
     @TempDir
     Path root;
 
-    private SyntheticCounter counter;
-    private EnergySource source;
-    private SystemPaths paths;
+    private TenWattMachine machine;
 
     @BeforeEach
     void tenWattPackage() throws Exception {
-        FakePowercapTree tree = FakePowercapTree.in(root)
-                .zone("intel-rapl:0", "package-0", FakePowercapTree.TYPICAL_RANGE_MICROJOULES);
-        counter = SyntheticCounter.start(tree.energyFile("intel-rapl:0"), PowerCurve.constant(10),
-                FakePowercapTree.TYPICAL_RANGE_MICROJOULES, 1_000_000L);
-        paths = SystemPaths.real().withSysfs(root);
-        source = PowercapSource.open(paths);
+        machine = TenWattMachine.in(root);
     }
 
     @AfterEach
     void stop() {
-        source.close();
-        counter.close();
-    }
-
-    private static AgentConfig config(String... keysAndValues) {
-        Map<String, String> settings = new HashMap<>(Map.of("HTTP_PORT", "0", "ATTRIBUTION", "false",
-                "SCRAPE_INTERVAL_S", "0.05", "LOG_LEVEL", "WARN", "FLUSH_TIMEOUT_S", "1", "AGENT_SOCKET", "off"));
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            settings.put(keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return AgentConfig.from(settings, Map.of());
+        machine.close();
     }
 
     private static String metrics(Agent agent) throws Exception {
@@ -81,8 +58,8 @@ class AgentCarbonTest {
     @Test
     void carbonAndCostFollowTheEnergyAtTheConfiguredIntensityAndPrice() throws Exception {
         // 360 000 g/kWh is 0.1 g per joule; 36 EUR/kWh is 0.00001 EUR per joule: easy to check, not realistic.
-        try (Agent agent = Agent.start(config("GRID_INTENSITY_G_PER_KWH", "360000", "PRICE_PER_KWH", "36",
-                "CURRENCY", "EUR"), source, paths)) {
+        try (Agent agent = machine.startAgent(quietConfig("GRID_INTENSITY_G_PER_KWH", "360000", "PRICE_PER_KWH", "36",
+                "CURRENCY", "EUR"))) {
             Thread.sleep(500);
             String metrics = metrics(agent);
 
@@ -98,7 +75,7 @@ class AgentCarbonTest {
 
     @Test
     void openMetricsGivesTheGramsTheirUnit() throws Exception {
-        try (Agent agent = Agent.start(config(), source, paths)) {
+        try (Agent agent = machine.startAgent(quietConfig())) {
             String metrics = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.httpPort()
                     + "/metrics")).header("Accept", "application/openmetrics-text; version=1.0.0").build(),
                     HttpResponse.BodyHandlers.ofString()).body();
@@ -111,8 +88,8 @@ class AgentCarbonTest {
     @Test
     void everySinkGetsCarbonAndCostWithEachSample() throws Exception {
         Path jsonl = root.resolve("samples.jsonl");
-        try (Agent agent = Agent.start(config("JSONL_FILE", jsonl.toString(), "PUSH_INTERVAL_S", "0.1",
-                "SERVICE_LABEL", "bench"), source, paths)) {
+        try (Agent agent = machine.startAgent(quietConfig("JSONL_FILE", jsonl.toString(), "PUSH_INTERVAL_S", "0.1",
+                "SERVICE_LABEL", "bench"))) {
             Thread.sleep(500);
         }
         Set<String> metrics = new HashSet<>();
@@ -137,9 +114,9 @@ class AgentCarbonTest {
 
     @Test
     void aReloadWithAnotherIntensityCountsOnFromWhatWasCounted() throws Exception {
-        try (Agent agent = Agent.start(config(), source, paths)) {
+        try (Agent agent = machine.startAgent(quietConfig())) {
             Thread.sleep(400);
-            agent.reload(config("GRID_INTENSITY_G_PER_KWH", "0"));
+            agent.reload(quietConfig("GRID_INTENSITY_G_PER_KWH", "0"));
             String before = metrics(agent);
             Thread.sleep(400);
             String after = metrics(agent);
@@ -152,9 +129,9 @@ class AgentCarbonTest {
 
     @Test
     void aNewCurrencyRestartsTheCostFromTheWholeEnergy() throws Exception {
-        try (Agent agent = Agent.start(config(), source, paths)) {
+        try (Agent agent = machine.startAgent(quietConfig())) {
             Thread.sleep(300);
-            agent.reload(config("PRICE_PER_KWH", "3600", "CURRENCY", "JPY"));
+            agent.reload(quietConfig("PRICE_PER_KWH", "3600", "CURRENCY", "JPY"));
             Thread.sleep(200);
             String metrics = metrics(agent);
 

@@ -5,16 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ergometer.fleet.HwpcEvents;
 import dev.ergometer.fleet.HwpcReport;
 import dev.ergometer.kafka.KafkaBroker;
-import dev.ergometer.source.EnergySource;
-import dev.ergometer.source.SystemPaths;
-import dev.ergometer.source.powercap.PowercapSource;
-import dev.ergometer.testkit.FakePowercapTree;
-import dev.ergometer.testkit.FakeProcfs;
-import dev.ergometer.testkit.PowerCurve;
-import dev.ergometer.testkit.SyntheticCounter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,26 +21,13 @@ class AgentSensorTest {
 
     @Test
     void attributedIntervalsArePublishedAsHwpcReportsKeyedByTheMachine() throws Exception {
-        FakePowercapTree tree = FakePowercapTree.in(root)
-                .zone("intel-rapl:0", "package-0", FakePowercapTree.TYPICAL_RANGE_MICROJOULES);
-        FakeProcfs proc = FakeProcfs.machine(root.resolve("proc"), 2);
-        proc.process(100, "worker", 1, 0, 0, 0, 0, 10, "/user.slice");
-        try (KafkaBroker kafka = KafkaBroker.start();
-             SyntheticCounter counter = SyntheticCounter.start(tree.energyFile("intel-rapl:0"),
-                     PowerCurve.constant(10), FakePowercapTree.TYPICAL_RANGE_MICROJOULES, 1_000_000L);
-             EnergySource source = PowercapSource.open(SystemPaths.real().withSysfs(root))) {
+        try (KafkaBroker kafka = KafkaBroker.start(); TenWattMachine machine = TenWattMachine.withWorker(root)) {
             kafka.createTopic("hwpc", 1);
-            Map<String, String> settings = new HashMap<>(Map.of("HTTP_PORT", "0", "LOG_LEVEL", "WARN",
-                    "SCRAPE_INTERVAL_S", "0.1", "PUSH_INTERVAL_S", "0.3", "ATTRIBUTION_INTERVAL_S", "0.3",
-                    "HOST_NAME", "node-3", "AGENT_SOCKET", "off", "SENSOR_KAFKA_TOPIC", "hwpc"));
+            Map<String, String> settings = TenWattMachine.attributingSettings("node-3");
+            settings.put("SENSOR_KAFKA_TOPIC", "hwpc");
             settings.put("SENSOR_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-            Agent agent = Agent.start(AgentConfig.from(settings, Map.of()), source,
-                    SystemPaths.real().withSysfs(root).withProcfs(proc.root()));
-            for (int i = 1; i <= 4; i++) {
-                proc.advance(50, 100);
-                proc.process(100, "worker", 1, 40 * i, 10 * i, 0, 0, 10, "/user.slice");
-                Thread.sleep(300);
-            }
+            Agent agent = machine.startAgent(AgentConfig.from(settings, Map.of()));
+            machine.runWorker();
             agent.close();
 
             assertThat(agent.sinkCounts().get("sensor").droppedSamples()).isZero();

@@ -34,6 +34,9 @@ import java.util.stream.Stream;
  * pages in tabs, evaluates JavaScript in them, records what a user's console would show and every request the page
  * makes, and takes screenshots. Fails (never skips) when Chromium is not installed.
  *
+ * <p>Published in ergometer-agent's test-jar: the dashboard's test (here) and the HTML report's test (ergometer-cli)
+ * both drive the browser through it.
+ *
  * <pre>{@code
  * try (Chromium chromium = Chromium.start(); Chromium.Tab tab = chromium.open(url, 1280, 900)) {
  *     assertThat(tab.evaluate("document.title")).isEqualTo("Ergometer agent");
@@ -41,7 +44,7 @@ import java.util.stream.Stream;
  * }
  * }</pre>
  */
-final class Chromium implements AutoCloseable {
+public final class Chromium implements AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("DevTools listening on (ws://\\S+)");
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(20);
@@ -61,7 +64,7 @@ final class Chromium implements AutoCloseable {
     }
 
     /** The Chromium executable: $CHROMIUM, or chromium / chromium-browser / google-chrome on the PATH. */
-    static Path executable() {
+    public static Path executable() {
         String configured = System.getenv("CHROMIUM");
         if (configured != null && !configured.isBlank()) {
             return Path.of(configured);
@@ -74,12 +77,12 @@ final class Chromium implements AutoCloseable {
                 }
             }
         }
-        throw new AssertionError("Chromium is not installed, and the dashboard's test needs a real browser: install"
-                + " it (Debian: apt-get install chromium) or point $CHROMIUM at a Chromium or Chrome binary");
+        throw new AssertionError("Chromium is not installed, and this test needs a real browser: install it"
+                + " (Debian: apt-get install chromium) or point $CHROMIUM at a Chromium or Chrome binary");
     }
 
     /** Starts a headless Chromium with a fresh profile and connects to its DevTools endpoint. */
-    static Chromium start() throws IOException {
+    public static Chromium start() throws IOException {
         Path profile = Files.createTempDirectory("erg-chromium");
         Process process = new ProcessBuilder(executable().toString(), "--headless=new", "--disable-gpu",
                 "--no-sandbox", "--no-first-run", "--no-default-browser-check", "--disable-extensions",
@@ -152,7 +155,7 @@ final class Chromium implements AutoCloseable {
      * Opens {@code url} in a new tab of {@code width} x {@code height} CSS pixels, waits for its load event and
      * returns the tab; everything the page does from the start is recorded.
      */
-    Tab open(URI url, int width, int height) throws Exception {
+    public Tab open(URI url, int width, int height) throws Exception {
         String target = (String) call(null, "Target.createTarget", Map.of("url", "about:blank")).get("targetId");
         String session = (String) call(null, "Target.attachToTarget", Map.of("targetId", target, "flatten", true))
                 .get("sessionId");
@@ -216,7 +219,7 @@ final class Chromium implements AutoCloseable {
     }
 
     /** One tab: a page, its recorded events, and the means to look into it. */
-    final class Tab implements AutoCloseable {
+    public final class Tab implements AutoCloseable {
 
         private final String target;
         private final String session;
@@ -227,7 +230,7 @@ final class Chromium implements AutoCloseable {
         }
 
         /** Everything the tab reported so far, in order. */
-        List<Map<String, Object>> events() {
+        public List<Map<String, Object>> events() {
             return List.copyOf(events.getOrDefault(session, List.of()));
         }
 
@@ -237,7 +240,7 @@ final class Chromium implements AutoCloseable {
          *
          * @throws AssertionError when the expression throws
          */
-        Object evaluate(String expression) throws Exception {
+        public Object evaluate(String expression) throws Exception {
             Map<String, Object> result = call(session, "Runtime.evaluate", Map.of("expression", expression,
                     "returnByValue", true));
             if (result.containsKey("exceptionDetails")) {
@@ -249,7 +252,7 @@ final class Chromium implements AutoCloseable {
         }
 
         /** A number the page computes. */
-        double number(String expression) throws Exception {
+        public double number(String expression) throws Exception {
             Object value = evaluate(expression);
             if (value instanceof Number n) {
                 return n.doubleValue();
@@ -258,7 +261,7 @@ final class Chromium implements AutoCloseable {
         }
 
         /** Waits until {@code condition} holds, checking every 50 ms. */
-        void waitFor(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
+        public void waitFor(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!condition.getAsBoolean()) {
                 if (System.nanoTime() > deadline) {
@@ -270,7 +273,7 @@ final class Chromium implements AutoCloseable {
         }
 
         /** Waits until a JavaScript expression is true in the page. */
-        void waitUntil(Duration timeout, String expression) throws InterruptedException {
+        public void waitUntil(Duration timeout, String expression) throws InterruptedException {
             waitFor(timeout, expression, () -> {
                 try {
                     return Boolean.TRUE.equals(evaluate(expression));
@@ -281,7 +284,7 @@ final class Chromium implements AutoCloseable {
         }
 
         /** Console errors and warnings, uncaught exceptions and browser log errors and warnings, one line each. */
-        List<String> problems() {
+        public List<String> problems() {
             List<String> problems = new ArrayList<>();
             for (Map<String, Object> event : events()) {
                 Map<?, ?> params = event.get("params") instanceof Map<?, ?> m ? m : Map.of();
@@ -307,7 +310,7 @@ final class Chromium implements AutoCloseable {
         }
 
         /** The URL of every request the page made, in order. */
-        List<String> requests() {
+        public List<String> requests() {
             List<String> urls = new ArrayList<>();
             for (Map<String, Object> event : events()) {
                 if ("Network.requestWillBeSent".equals(event.get("method"))) {
@@ -319,7 +322,7 @@ final class Chromium implements AutoCloseable {
         }
 
         /** A PNG of the page as it is drawn now. */
-        byte[] screenshot() throws Exception {
+        public byte[] screenshot() throws Exception {
             Map<String, Object> result = call(session, "Page.captureScreenshot", Map.of("format", "png",
                     "captureBeyondViewport", false));
             return Base64.getDecoder().decode((String) result.get("data"));

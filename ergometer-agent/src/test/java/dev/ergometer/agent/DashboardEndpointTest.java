@@ -1,15 +1,10 @@
 package dev.ergometer.agent;
 
+import static dev.ergometer.agent.TenWattMachine.quietConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.ergometer.json.JsonReader;
-import dev.ergometer.source.EnergySource;
-import dev.ergometer.source.SystemPaths;
-import dev.ergometer.source.powercap.PowercapSource;
-import dev.ergometer.testkit.FakePowercapTree;
-import dev.ergometer.testkit.PowerCurve;
-import dev.ergometer.testkit.SyntheticCounter;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -20,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -39,33 +33,16 @@ class DashboardEndpointTest {
     @TempDir
     Path root;
 
-    private SyntheticCounter counter;
-    private EnergySource source;
-    private SystemPaths paths;
+    private TenWattMachine machine;
 
     @BeforeEach
     void tenWattPackage() throws Exception {
-        FakePowercapTree tree = FakePowercapTree.in(root)
-                .zone("intel-rapl:0", "package-0", FakePowercapTree.TYPICAL_RANGE_MICROJOULES);
-        counter = SyntheticCounter.start(tree.energyFile("intel-rapl:0"), PowerCurve.constant(10),
-                FakePowercapTree.TYPICAL_RANGE_MICROJOULES, 1_000_000L);
-        paths = SystemPaths.real().withSysfs(root);
-        source = PowercapSource.open(paths);
+        machine = TenWattMachine.in(root);
     }
 
     @AfterEach
     void stop() {
-        source.close();
-        counter.close();
-    }
-
-    private static AgentConfig config(String... keysAndValues) {
-        Map<String, String> settings = new HashMap<>(Map.of("HTTP_PORT", "0", "ATTRIBUTION", "false",
-                "SCRAPE_INTERVAL_S", "0.05", "LOG_LEVEL", "WARN", "FLUSH_TIMEOUT_S", "1", "AGENT_SOCKET", "off"));
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            settings.put(keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return AgentConfig.from(settings, Map.of());
+        machine.close();
     }
 
     private static HttpResponse<String> get(Agent agent, String path) throws Exception {
@@ -126,7 +103,7 @@ class DashboardEndpointTest {
 
     @Test
     void thePageAndItsAssetsComeFromTheAgentWithAPolicyThatAllowsNothingElse() throws Exception {
-        try (Agent agent = Agent.start(config(), source, paths)) {
+        try (Agent agent = machine.startAgent(quietConfig())) {
             for (String path : List.of("/", "/dashboard")) {
                 HttpResponse<String> page = get(agent, path);
                 assertThat(page.statusCode()).isEqualTo(200);
@@ -151,8 +128,8 @@ class DashboardEndpointTest {
 
     @Test
     void historyHoldsTheRecentSamplesWithTheSourceAndTheCarbonSettings() throws Exception {
-        try (Agent agent = Agent.start(config("GRID_INTENSITY_G_PER_KWH", "100", "PRICE_PER_KWH", "0.3",
-                "CURRENCY", "EUR", "HOST_NAME", "bench-01"), source, paths)) {
+        try (Agent agent = machine.startAgent(quietConfig("GRID_INTENSITY_G_PER_KWH", "100", "PRICE_PER_KWH", "0.3",
+                "CURRENCY", "EUR", "HOST_NAME", "bench-01"))) {
             Thread.sleep(600);
             Map<String, Object> history = JsonReader.object(get(agent, "/api/v1/history").body());
 
@@ -177,7 +154,7 @@ class DashboardEndpointTest {
 
     @Test
     void eachSampleArrivesAsOneEvent() throws Exception {
-        try (Agent agent = Agent.start(config(), source, paths); EventStream stream = new EventStream(agent)) {
+        try (Agent agent = machine.startAgent(quietConfig()); EventStream stream = new EventStream(agent)) {
             assertThat(stream.response.headers().firstValue("Content-Type").orElseThrow())
                     .startsWith("text/event-stream");
             List<Map<String, Object>> events = new ArrayList<>();
@@ -203,7 +180,7 @@ class DashboardEndpointTest {
 
     @Test
     void streamsThatNeverReadDoNotSlowSampling() throws Exception {
-        try (Agent agent = Agent.start(config("SCRAPE_INTERVAL_S", "0.02"), source, paths)) {
+        try (Agent agent = machine.startAgent(quietConfig("SCRAPE_INTERVAL_S", "0.02"))) {
             List<Socket> stalled = new ArrayList<>();
             try {
                 for (int i = 0; i < 4; i++) {
@@ -236,7 +213,7 @@ class DashboardEndpointTest {
 
     @Test
     void stoppingTheAgentEndsOpenStreamsPromptly() throws Exception {
-        Agent agent = Agent.start(config(), source, paths);
+        Agent agent = machine.startAgent(quietConfig());
         try (EventStream stream = new EventStream(agent)) {
             stream.next();
 

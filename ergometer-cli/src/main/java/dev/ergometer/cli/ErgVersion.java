@@ -1,5 +1,6 @@
 package dev.ergometer.cli;
 
+import dev.ergometer.ErgometerVersion;
 import picocli.CommandLine.IVersionProvider;
 
 /** The version {@code erg --version} prints: the distribution's version and the running JDK. */
@@ -7,9 +8,8 @@ final class ErgVersion implements IVersionProvider {
 
     @Override
     public String[] getVersion() {
-        String version = Erg.class.getPackage().getImplementationVersion();
         return new String[] {
-            "erg " + (version == null ? "(development build)" : version),
+            "erg " + ErgometerVersion.current(),
             "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"
         };
     }

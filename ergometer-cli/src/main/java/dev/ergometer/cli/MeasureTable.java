@@ -104,8 +104,7 @@ final class MeasureTable {
             if (!(joules > 0)) {
                 // Net energy at or below the idle baseline: the run used nothing measurable above idle, and a
                 // negative footprint would be nonsense.
-                line(out, "%-12s none above idle (net energy %s J)", result.domains().get(d).id(),
-                        String.format(java.util.Locale.ROOT, "%.4f", joules));
+                line(out, "%-12s %s", result.domains().get(d).id(), CarbonText.noneAboveIdle(joules));
                 continue;
             }
             line(out, "%-12s %14s %22s   a million runs: %s CO2e, %s", result.domains().get(d).id(),

@@ -1,5 +1,6 @@
 package dev.ergometer.cli;
 
+import dev.ergometer.ErgometerVersion;
 import dev.ergometer.carbon.CarbonSettings;
 import dev.ergometer.cli.report.Chart;
 import dev.ergometer.cli.report.HtmlReport;
@@ -70,7 +71,7 @@ final class ReportCommand implements Callable<Integer> {
             return 2;
         }
         HtmlReport.Rendered report = HtmlReport.render(series, carbon, Comparison.Settings.DEFAULT, title,
-                generator(), Instant.now().truncatedTo(ChronoUnit.SECONDS));
+                "erg " + ErgometerVersion.current(), Instant.now().truncatedTo(ChronoUnit.SECONDS));
         Path parent = output.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -88,11 +89,6 @@ final class ReportCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
-    }
-
-    private static String generator() {
-        String version = Erg.class.getPackage().getImplementationVersion();
-        return "erg " + (version == null ? "(development build)" : version);
     }
 
     /** Every series of every file, renamed by its path where two share a name. */

@@ -2,6 +2,7 @@ package dev.ergometer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ergometer.ErgometerVersion;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,8 @@ class ReportCommandTest {
                 .contains("480 gCO2e/kWh").contains("CO2e per million runs")
                 .contains("candidate.json uses 1").contains("less package_0 energy than baseline.json")
                 .contains("unknown (the format does not say)")
-                .contains("its medians: package 1.1000 J, RAM 0.2000 J");
+                .contains("its medians: package 1.1000 J, RAM 0.2000 J")
+                .contains("erg " + ErgometerVersion.current());
         // Self-contained: no script, no stylesheet or image from anywhere, no URL but the SVG namespace.
         assertThat(page).doesNotContain("<script", "<link", "<img", "src=", "href=", "@import", "url(");
         assertThat(page.replace("http://www.w3.org/2000/svg", "")).doesNotContain("http:", "https:");
@@ -90,6 +92,30 @@ class ReportCommandTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(Files.readString(dir.resolve("r.html"))).contains("100 gCO2e/kWh, 0.3 EUR/kWh")
                 .contains("raw, the whole machine&#39;s").doesNotContain("<h2>Compared with");
+    }
+
+    @Test
+    void aSeriesThatUsedNothingAboveIdleHasNoFootprintNotANegativeOne() throws Exception {
+        // package_0 used less than idle in both runs (net -0.4 and -0.2 J); dram_0 0.5 and 0.7 J above it.
+        Path csv = Files.writeString(dir.resolve("idle.csv"), """
+                run,exit_code,duration_s,cpu_time_s,domain,energy_j,net_energy_j,power_w,source,estimated,method
+                1,0,1.000000,0.1,package_0,10.000000,-0.400000,10.000000,powercap,false,"RAPL"
+                1,0,1.000000,0.1,dram_0,2.000000,0.500000,2.000000,powercap,false,"RAPL"
+                2,0,1.000000,0.1,package_0,10.000000,-0.200000,10.000000,powercap,false,"RAPL"
+                2,0,1.000000,0.1,dram_0,2.000000,0.700000,2.000000,powercap,false,"RAPL"
+                """);
+
+        CliRun run = report(List.of(csv), "--output", dir.resolve("r.html").toString(), "--grid-intensity", "480",
+                "--price", "0.15", "--currency", "EUR");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        String page = Files.readString(dir.resolve("r.html"));
+        String carbon = page.substring(page.indexOf("<section id=\"carbon\">"));
+        carbon = carbon.substring(0, carbon.indexOf("</section>"));
+        assertThat(carbon).contains("none above idle (net energy -0.3000 J)")
+                .contains("80.0 µg", "0.000000025 EUR") // dram_0: 0.6 J at 480 g and 0.15 EUR per kWh
+                .doesNotContainPattern("-[0-9.]+(e-?[0-9]+)? (µg|mg|g|kg|t)\\b")
+                .doesNotContainPattern("-[0-9.]+(E-?[0-9]+)? EUR");
     }
 
     @Test

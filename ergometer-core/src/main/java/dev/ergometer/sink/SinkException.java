@@ -23,6 +23,15 @@ public final class SinkException extends Exception {
         return new SinkException(message, false, cause);
     }
 
+    /**
+     * A cause as a sink's message names it: its class and, when it has one, its message, for example
+     * {@code ConnectException (Connection refused)}.
+     */
+    public static String describe(Throwable cause) {
+        String message = cause.getMessage();
+        return cause.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
+    }
+
     /** True when sending the same batch again later may succeed. */
     public boolean retryable() {
         return retryable;

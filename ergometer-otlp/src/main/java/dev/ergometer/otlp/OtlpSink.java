@@ -1,5 +1,6 @@
 package dev.ergometer.otlp;
 
+import dev.ergometer.ErgometerVersion;
 import dev.ergometer.sink.Batch;
 import dev.ergometer.sink.Sink;
 import dev.ergometer.sink.SinkException;
@@ -14,11 +15,8 @@ import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.common.export.HttpResponse;
 import io.opentelemetry.sdk.resources.Resource;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.http.HttpTimeoutException;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLException;
@@ -47,7 +45,7 @@ public final class OtlpSink implements Sink {
     public static final String SCOPE_NAME = "dev.ergometer";
 
     /** Ergometer's version, sent as the instrumentation scope version. */
-    public static final String VERSION = ergometerVersion();
+    public static final String VERSION = ErgometerVersion.current();
 
     /** Extra time given to the exporter, beyond its own request timeout, to report how the attempt ended. */
     private static final long REPORT_GRACE_MILLIS = 1_000;
@@ -131,18 +129,18 @@ public final class OtlpSink implements Sink {
             return SinkException.retryable(target + " failed without a reason from the exporter", thrown);
         }
         if (cause instanceof SSLException) {
-            return SinkException.permanent(target + " failed in TLS: " + describe(cause)
+            return SinkException.permanent(target + " failed in TLS: " + SinkException.describe(cause)
                     + "; check the URL's scheme and that the receiver's certificate is trusted by this JVM", thrown);
         }
         if (cause instanceof HttpTimeoutException) {
-            return SinkException.retryable(target + " timed out after " + settings.timeout() + " (" + describe(cause)
-                    + "); is the receiver overloaded or unreachable?", thrown);
+            return SinkException.retryable(target + " timed out after " + settings.timeout()
+                    + " (" + SinkException.describe(cause) + "); is the receiver overloaded or unreachable?", thrown);
         }
         if (cause instanceof IOException) {
-            return SinkException.retryable(target + " failed: " + describe(cause)
+            return SinkException.retryable(target + " failed: " + SinkException.describe(cause)
                     + "; is the receiver running and reachable?", thrown);
         }
-        return SinkException.retryable(target + " failed: " + describe(cause), thrown);
+        return SinkException.retryable(target + " failed: " + SinkException.describe(cause), thrown);
     }
 
     private SinkException answered(HttpResponse response) {
@@ -162,24 +160,6 @@ public final class OtlpSink implements Sink {
             default -> " (the receiver refused the batch; it is dropped, not retried)";
         };
         return SinkException.permanent(message + hint, null);
-    }
-
-    private static String describe(Throwable e) {
-        String message = e.getMessage();
-        return e.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
-    }
-
-    private static String ergometerVersion() {
-        try (InputStream in = OtlpSink.class.getResourceAsStream("version.properties")) {
-            if (in == null) {
-                return "unknown";
-            }
-            Properties properties = new Properties();
-            properties.load(in);
-            return properties.getProperty("version", "unknown");
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading ergometer-otlp's version.properties failed", e);
-        }
     }
 
     /** Shuts the exporter down (its HTTP client and threads), waiting at most the request timeout. */

@@ -1,11 +1,11 @@
 package dev.ergometer.prometheus;
 
+import dev.ergometer.ErgometerVersion;
 import dev.ergometer.sink.Batch;
 import dev.ergometer.sink.Sink;
 import dev.ergometer.sink.SinkException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Properties;
 import org.xerial.snappy.Snappy;
 
 /**
@@ -38,7 +37,7 @@ public final class RemoteWriteSink implements Sink {
     public static final String PROTOCOL_VERSION = "0.1.0";
 
     /** The User-Agent every request carries: {@code ergometer/<version>}. */
-    public static final String USER_AGENT = "ergometer/" + ergometerVersion();
+    public static final String USER_AGENT = "ergometer/" + ErgometerVersion.current();
 
     private static final int MAX_ERROR_BODY_CHARS = 512;
 
@@ -98,7 +97,7 @@ public final class RemoteWriteSink implements Sink {
         try {
             response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
-            throw SinkException.retryable("remote-write to " + endpoint + " failed: " + describe(e)
+            throw SinkException.retryable("remote-write to " + endpoint + " failed: " + SinkException.describe(e)
                     + "; is the receiver running and reachable?", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -126,24 +125,6 @@ public final class RemoteWriteSink implements Sink {
             return new String(bytes, StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "";
-        }
-    }
-
-    private static String describe(IOException e) {
-        String message = e.getMessage();
-        return e.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
-    }
-
-    private static String ergometerVersion() {
-        try (InputStream in = RemoteWriteSink.class.getResourceAsStream("version.properties")) {
-            if (in == null) {
-                return "unknown";
-            }
-            Properties properties = new Properties();
-            properties.load(in);
-            return properties.getProperty("version", "unknown");
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading ergometer-prometheus' version.properties failed", e);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.ergometer.service;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ergometer.ErgometerVersion;
 import dev.ergometer.meter.Sleeper;
 import dev.ergometer.sampler.Sampler;
 import dev.ergometer.sampler.Ticker;
@@ -179,8 +180,7 @@ public final class MeasurementService implements AutoCloseable {
             Sampler sampler, Optional<MeasurementStation> station, TaskBoard board) {
         ObjectNode body = json.createObjectNode();
         body.put("timestamp", clock.millis() / 1e3);
-        String version = MeasurementService.class.getPackage().getImplementationVersion();
-        body.put("version", version == null ? "dev" : version);
+        body.put("version", ErgometerVersion.current());
         body.put("energy_meter_available", true);
         body.put("energy_meter_type", sampler.source().name());
         body.put("estimated", sampler.source().estimated());

@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import java.util.concurrent.CopyOnWriteArrayList;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ergometer.ErgometerVersion;
 import dev.ergometer.meter.Sleeper;
 import dev.ergometer.service.sandbox.Sandbox;
 import dev.ergometer.service.sandbox.SandboxResult;
@@ -328,6 +329,7 @@ class ServiceApiTest {
         JsonNode health = api.get("/api/v1/health").json();
 
         assertThat(health.path("energy_meter_type").asText()).isEqualTo("powercap");
+        assertThat(health.path("version").asText()).isEqualTo(ErgometerVersion.current()).startsWith("0.");
         assertThat(health.path("database").asText()).isEqualTo("h2");
         assertThat(health.path("database_connected").asBoolean()).isTrue();
         assertThat(health.path("measurement_cores").get(0).asInt()).isEqualTo(core);

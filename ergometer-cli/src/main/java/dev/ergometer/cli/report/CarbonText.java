@@ -48,6 +48,15 @@ public final class CarbonText {
                 ? new BigDecimal(value).round(new MathContext(6)).doubleValue() : value;
     }
 
+    /**
+     * What stands in for the CO2e and cost of an energy at or below zero, which only a net energy can be (the run
+     * used nothing measurable above the idle baseline), since a negative footprint would be nonsense:
+     * {@code none above idle (net energy -0.0120 J)}.
+     */
+    public static String noneAboveIdle(double netJoules) {
+        return String.format(Locale.ROOT, "none above idle (net energy %.4f J)", netJoules);
+    }
+
     /** {@code 480 gCO2e/kWh, 0.15 USD/kWh}. */
     public static String rates(CarbonSettings carbon) {
         return plain(carbon.grid().gramsPerKilowattHour()) + " gCO2e/kWh, " + plain(carbon.price().perKilowattHour())

@@ -27,20 +27,7 @@ public record DistributionChart(String title, String fileName, String yTitle, Li
     @Override
     public void draw(Canvas canvas) {
         ChartFrame frame = ChartFrame.draw(canvas, title, series);
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        for (double[] runs : values) {
-            for (double v : runs) {
-                min = Math.min(min, v);
-                max = Math.max(max, v);
-            }
-        }
-        if (min > max) {
-            min = 0;
-            max = 1;
-        }
-        double pad = (max - min) * 0.05;
-        Axis y = frame.yAxis(canvas, min - pad, max + pad, yTitle);
+        Axis y = ValueSpan.padded(values).yAxis(frame, canvas, yTitle);
         double slot = (frame.right() - frame.left()) / Math.max(1, series.size());
         double boxWidth = Math.min(90, slot * 0.5);
         for (int s = 0; s < series.size(); s++) {

@@ -213,7 +213,14 @@ public final class HtmlReport {
                 }
                 double joules = summary.get().median();
                 page.append("<tr><td>").append(esc(domain)).append("</td><td>").append(name(s))
-                        .append("</td><td class=\"num\">").append(number(joules)).append("</td><td class=\"num\">")
+                        .append("</td><td class=\"num\">").append(number(joules));
+                if (!(joules > 0)) {
+                    // At or below the idle baseline: no footprint rather than a negative one, as erg measure says.
+                    page.append("</td><td colspan=\"4\">").append(esc(CarbonText.noneAboveIdle(joules)))
+                            .append("</td></tr>\n");
+                    continue;
+                }
+                page.append("</td><td class=\"num\">")
                         .append(esc(CarbonText.mass(carbon.gramsCo2e(joules)))).append("</td><td class=\"num\">")
                         .append(esc(CarbonText.money(carbon.cost(joules), carbon.currency())))
                         .append("</td><td class=\"num\">").append(esc(CarbonText.mass(carbon.gramsCo2e(joules) * 1e6)))

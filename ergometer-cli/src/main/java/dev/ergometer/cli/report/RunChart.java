@@ -25,22 +25,11 @@ public record RunChart(String title, String fileName, String yTitle, List<String
     @Override
     public void draw(Canvas canvas) {
         ChartFrame frame = ChartFrame.draw(canvas, title, series);
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
+        Axis y = ValueSpan.padded(values).yAxis(frame, canvas, yTitle);
         int runs = 1;
         for (double[] v : values) {
             runs = Math.max(runs, v.length);
-            for (double x : v) {
-                min = Math.min(min, x);
-                max = Math.max(max, x);
-            }
         }
-        if (min > max) {
-            min = 0;
-            max = 1;
-        }
-        double pad = (max - min) * 0.05;
-        Axis y = frame.yAxis(canvas, min - pad, max + pad, yTitle);
         Axis x = new Axis(1, Math.max(2, runs), frame.left() + 10, frame.right() - 10);
         for (double tick : x.ticks()) {
             if (tick >= 1 && tick <= runs && tick == Math.rint(tick)) {

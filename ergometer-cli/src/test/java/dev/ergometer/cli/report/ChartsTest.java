@@ -33,6 +33,15 @@ class ChartsTest {
     }
 
     @Test
+    void theValueSpanReachesFivePercentPastTheLeastAndGreatestValueOfEverySeries() {
+        ValueSpan span = ValueSpan.padded(List.of(new double[] {3, 1}, new double[] {}, new double[] {11}));
+
+        assertThat(span.min()).isEqualTo(0.5);
+        assertThat(span.max()).isEqualTo(11.5);
+        assertThat(ValueSpan.padded(List.of())).isEqualTo(new ValueSpan(-0.05, 1.05));
+    }
+
+    @Test
     void namesWithMarkupStayTextInValidSvg() throws Exception {
         String name = "a<b&\"c\" 'd'.json";
         Chart chart = new DistributionChart("</svg><script>x</script>", "d", "energy (J)", List.of(name),
