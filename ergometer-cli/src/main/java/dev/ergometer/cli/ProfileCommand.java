@@ -122,7 +122,14 @@ final class ProfileCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         ProfileSettings settings = builder.build();
         try (EnergySource source = kernel.openSource().source()) {
-            return InterruptSignal.passedToChild(() -> ProfileLauncher.run(command, settings, source, err, err));
+            // not a lambda: its method would take a ProfileSettings, and picocli lists this class's methods, which
+            // must load without lib/optional (the profiler) on the class path
+            return InterruptSignal.passedToChild(new Callable<Integer>() {
+                @Override
+                public Integer call() throws Exception {
+                    return ProfileLauncher.run(command, settings, source, err, err);
+                }
+            });
         } catch (SourceUnavailableException e) {
             err.println("erg: " + e.getMessage());
             return Erg.EXIT_ERG_FAILED;

@@ -99,6 +99,40 @@ class ErgEndToEndIT {
     }
 
     @Test
+    void profileRunsAJavaProgramAndNamesItsMethodsWithTheProfilerFromLibOptional() throws Exception {
+        Path program = shared.resolve("Spin.java");
+        Files.writeString(program, """
+                public class Spin {
+                    static volatile long sink;
+
+                    public static void main(String[] args) {
+                        long end = System.nanoTime() + 1_500_000_000L;
+                        while (System.nanoTime() < end) {
+                            spin();
+                        }
+                    }
+
+                    static void spin() {
+                        long x = sink;
+                        for (int i = 0; i < 100_000; i++) {
+                            x = x * 31 + i;
+                        }
+                        sink = x;
+                    }
+                }
+                """);
+        openToEveryone(program);
+        Path output = shared.resolve("profile");
+
+        Result run = erg(List.of(), "profile", "--from-start", "-o", output.toString(), "--",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), program.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).contains("Energy profile of JVM").contains("estimated energy").contains("Spin.spin");
+        assertThat(output.resolve("flamegraph.html")).exists();
+    }
+
+    @Test
     void unreadableEnergyFileAsAnOrdinaryUserGivesTheRootOnlyMessageAndTheNextSourceIsUsed() throws Exception {
         Path sysfs = Files.createDirectories(shared.resolve("sysfs-root-only"));
         FakePowercapTree tree = FakePowercapTree.oneSocket(sysfs);
