@@ -14,13 +14,15 @@ import java.util.SplittableRandom;
 
 /**
  * A CPU-bound Java program for measuring the profiler's overhead (ergometer-benchmarks/run-profiler-overhead.sh): a
- * fixed amount of ordinary work (strings in a hash map, sorting, SHA-256, big-integer arithmetic) on THREADS threads,
- * ROUNDS rounds each; prints {@code work_ms=N worker_cpu_ms=N checksum=N}: the wall time from the first round to
- * the last, and the CPU time the worker threads used (each thread's own clock), which a busy machine disturbs far
- * less than wall time.
+ * fixed amount of ordinary work (strings in a hash map, sorting, SHA-256, big-integer arithmetic), or with the third
+ * argument {@code compute} arithmetic that allocates nothing, on THREADS threads, ROUNDS rounds each; prints {@code work_ms=N worker_cpu_ms=N second_half_ms=N checksum=N}: the wall time from the
+ * first round to the last, the CPU time the worker threads used (each thread's own clock), which a busy machine
+ * disturbs far less than wall time, and the wall time of the second half of the rounds (the slowest thread's): the
+ * steady state, once start-up and JIT warm-up are over.
  *
  * <pre>{@code
  * java -cp ergometer-benchmarks/target/benchmarks.jar dev.ergometer.benchmarks.ProfilerOverheadWorkload 1 300
+ * java -cp ergometer-benchmarks/target/benchmarks.jar dev.ergometer.benchmarks.ProfilerOverheadWorkload 1 2000 compute
  * }</pre>
  */
 public final class ProfilerOverheadWorkload {
@@ -31,8 +33,10 @@ public final class ProfilerOverheadWorkload {
     public static void main(String[] args) throws Exception {
         int threads = Integer.parseInt(args[0]);
         int rounds = Integer.parseInt(args[1]);
+        boolean compute = args.length > 2 && args[2].equals("compute");
         long[] checksums = new long[threads];
         long[] cpuNanos = new long[threads];
+        long[] secondHalfNanos = new long[threads];
         List<Thread> workers = new ArrayList<>();
         long start = System.nanoTime();
         for (int t = 0; t < threads; t++) {
@@ -40,9 +44,14 @@ public final class ProfilerOverheadWorkload {
             workers.add(Thread.ofPlatform().name("worker-" + t).start(() -> {
                 SplittableRandom random = new SplittableRandom(42 + index);
                 long sum = 0;
+                long half = 0;
                 for (int r = 0; r < rounds; r++) {
-                    sum += round(random);
+                    if (r == rounds / 2) {
+                        half = System.nanoTime();
+                    }
+                    sum += compute ? compute(random) : round(random);
                 }
+                secondHalfNanos[index] = System.nanoTime() - half;
                 checksums[index] = sum;
                 cpuNanos[index] = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
             }));
@@ -52,7 +61,21 @@ public final class ProfilerOverheadWorkload {
         }
         long elapsed = System.nanoTime() - start;
         System.out.println("work_ms=" + elapsed / 1_000_000 + " worker_cpu_ms=" + Arrays.stream(cpuNanos).sum() / 1_000_000
+                + " second_half_ms=" + Arrays.stream(secondHalfNanos).max().orElse(0) / 1_000_000
                 + " checksum=" + Arrays.stream(checksums).sum());
+    }
+
+    /**
+     * A round of arithmetic that allocates nothing (a 64-bit generator, 3 million steps): JFR's own cost on allocation
+     * and garbage collection does not show here, only sampling's and the profiler's.
+     */
+    static long compute(SplittableRandom random) {
+        long x = random.nextLong();
+        for (int i = 0; i < 3_000_000; i++) {
+            x = x * 6364136223846793005L + 1442695040888963407L;
+            x ^= x >>> 29;
+        }
+        return x;
     }
 
     static long round(SplittableRandom random) {

@@ -12,8 +12,8 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
 /**
- * The jar to pass to {@code -javaagent}: this module's own jar when core's jar sits next to it (the distribution's
- * {@code lib/}, where the manifest's relative Class-Path finds core), or else (class folders of a build, jars in a
+ * The jar to pass to {@code -javaagent}: this module's own jar when core's jar sits where its manifest's Class-Path
+ * looks, one folder up (the distribution's {@code lib/optional/} and {@code lib/}), or else (class folders of a build, jars in a
  * Maven repository or a build's target folders) a small jar made in {@code folder} whose manifest names where the
  * profiler and core were loaded from.
  */
@@ -29,9 +29,10 @@ final class AgentJar {
     static Path locate(Path folder) throws IOException {
         Path profiler = codeSource(ProfilerAgent.class);
         Path core = codeSource(EnergySource.class);
-        if (Files.isRegularFile(profiler) && Files.isRegularFile(core) && core.getParent() != null
-                && core.getParent().equals(profiler.getParent())) {
-            return profiler;
+        Path home = profiler.getParent();
+        if (Files.isRegularFile(profiler) && Files.isRegularFile(core) && home != null
+                && core.getParent().equals(home.getParent())) {
+            return profiler; // its manifest's Class-Path names core one folder up
         }
         Manifest manifest = new Manifest();
         Attributes main = manifest.getMainAttributes();

@@ -56,12 +56,19 @@ final class JfrSampling implements AutoCloseable {
     private static final String LOST_EVENT = JfrRecorder.LOST_EVENT;
     private static final int CACHE_LIMIT = 20_000;
     private static final long POKE_MILLIS = 20;
+    /**
+     * From a repository: once the JVM has exited, how long without a flush means nothing more will come (a JVM killed
+     * with SIGKILL writes no final chunk). JFR flushes every second while the JVM runs, and the stream reads a
+     * finished file within a second.
+     */
+    static final long QUIET_NANOS = 3_000_000_000L;
 
     private final EventStream stream;
     private final boolean inProcess;
     private final Thread thread;
     private final CountDownLatch ended = new CountDownLatch(1);
     private volatile SamplerChoice used;
+    private volatile long lastFlushNanos = System.nanoTime();
     private final StackTable stacks;
     private final Listener listener;
     private final Map<RecordedStackTrace, Integer> stackCache = new IdentityHashMap<>();
@@ -83,7 +90,10 @@ final class JfrSampling implements AutoCloseable {
         if (used != SamplerChoice.CPU_TIME) {
             stream.onEvent(EXECUTION_EVENT, e -> onSample(e, SamplerChoice.EXECUTION, "sampledThread"));
         }
-        stream.onFlush(() -> listener.flushed(JvmEnergyMeter.epochNanos(Instant.now())));
+        stream.onFlush(() -> {
+            lastFlushNanos = System.nanoTime();
+            listener.flushed(JvmEnergyMeter.epochNanos(Instant.now()));
+        });
         stream.onClose(ended::countDown);
         this.thread = Thread.ofPlatform().daemon().name("erg-profiler-jfr").unstarted(() -> {
             try {
@@ -225,7 +235,8 @@ final class JfrSampling implements AutoCloseable {
      * interruptible wait on the stream's thread, which is this class's own, so it is interrupted every
      * {@value #POKE_MILLIS} ms until the stream ends: that takes tens of milliseconds instead of up to a second, and
      * every sample is still delivered (the parser only re-reads the file when woken). From a repository, the JVM has
-     * ended: the stream ends by itself after the final chunk.
+     * ended: the stream ends by itself after the final chunk, or, when the JVM was killed and wrote none, this gives
+     * up {@link #QUIET_NANOS} after the last flush.
      *
      * @param atShutdown true from a shutdown hook in process: JFR's own hook stops the recording, this only waits
      * @return true when the stream delivered everything and ended in time
@@ -249,7 +260,13 @@ final class JfrSampling implements AutoCloseable {
                 }
                 return !thread.isAlive();
             }
-            return ended.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            while (!ended.await(POKE_MILLIS, TimeUnit.MILLISECONDS)) {
+                long now = System.nanoTime();
+                if (now - deadline >= 0 || now - lastFlushNanos > QUIET_NANOS) {
+                    return false;
+                }
+            }
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

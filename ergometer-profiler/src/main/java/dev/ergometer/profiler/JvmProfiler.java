@@ -423,9 +423,11 @@ final class JvmProfiler {
                 drain(bins.takeAll());
                 writeReports();
                 if (!complete) {
-                    log.println("ergometer: JFR's stream did not end within " + STREAM_END_TIMEOUT.toSeconds()
-                            + " s" + (inProcess ? "" : " of the JVM's exit (was it killed?)")
-                            + "; the samples of the last moments may be missing");
+                    log.println(inProcess ? "ergometer: JFR's stream did not end within "
+                            + STREAM_END_TIMEOUT.toSeconds() + " s; the samples of the last moments may be missing"
+                            : "ergometer: JVM " + info.pid() + " ended without JFR's final chunk (killed with"
+                                    + " SIGKILL?); the profile has its samples up to JFR's last flush, about a second"
+                                    + " before the end");
                 }
                 log.println("ergometer: profile of JVM " + info.pid() + " written to " + folder);
             } catch (IOException | RuntimeException e) {

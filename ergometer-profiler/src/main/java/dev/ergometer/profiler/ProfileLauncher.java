@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -103,7 +104,8 @@ public final class ProfileLauncher {
             }
             int exit;
             int profiled;
-            try (ProfiledJvms jvms = ProfiledJvms.watch(repository, source, sampler, settings, err)) {
+            try (ProfiledJvms jvms = ProfiledJvms.watch(repository, source, sampler, settings,
+                    isJavaLauncher(command.getFirst()), err)) {
                 Process process;
                 try {
                     process = builder.start();
@@ -136,6 +138,10 @@ public final class ProfileLauncher {
                 out.print(Files.readString(summary, StandardCharsets.UTF_8));
                 out.println("Folder: " + summary.getParent());
             }
+            ProcessHandle.current().info().totalCpuDuration().ifPresent(cpu -> out.println(String.format(Locale.ROOT,
+                    "erg profile's own process used %.2f s of CPU time (its JVM's start, the energy source, procfs,"
+                            + " JFR's repository, the reports): one of the other processes, not in the JVM's energy",
+                    cpu.toNanos() / 1e9)));
             out.flush();
             return exit;
         } finally {

@@ -20,24 +20,28 @@ import java.util.concurrent.locks.LockSupport;
  * The JVMs {@code erg profile} profiles, found by their JFR repositories: each JVM the command starts with the
  * recorder ({@link JfrRecorder}) makes a folder {@code yyyy_MM_dd_HH_mm_ss_PID} in the repository folder that
  * {@code erg profile} named, and gets a {@link JvmProfiler} watching it from outside as soon as the folder appears.
- * A thread of its own looks for new folders every {@value #SCAN_MILLIS} ms while the command runs.
+ * A thread of its own looks for new folders every {@value #SCAN_MILLIS} ms while the command runs, until it has
+ * found the one JVM of a {@code java} command (a script may start several: then it looks until the script ends).
+ * A JVM found late loses no sample (its repository is read from the start), only the CPU time it used before.
  */
 final class ProfiledJvms implements AutoCloseable {
 
-    static final long SCAN_MILLIS = 50;
+    static final long SCAN_MILLIS = 100;
 
     private final Path repository;
     private final EnergySource source;
     private final Sampler sampler;
     private final ProfileSettings settings;
     private final PrintWriter log;
+    private final boolean oneJvm;
     private final Set<Path> seen = new HashSet<>();
     private final List<JvmProfiler> profilers = new ArrayList<>();
     private final Thread scanner;
     private volatile boolean scanning = true;
 
     private ProfiledJvms(Path repository, EnergySource source, Sampler sampler, ProfileSettings settings,
-            PrintWriter log) {
+            boolean oneJvm, PrintWriter log) {
+        this.oneJvm = oneJvm;
         this.repository = repository;
         this.source = source;
         this.sampler = sampler;
@@ -46,23 +50,29 @@ final class ProfiledJvms implements AutoCloseable {
         this.scanner = Thread.ofPlatform().daemon().name("erg-profile-jvms").unstarted(this::scanLoop);
     }
 
-    /** Starts looking for JVMs in {@code repository}. */
+    /**
+     * Starts looking for JVMs in {@code repository}.
+     *
+     * @param oneJvm true when the command is one JVM (a {@code java} command): looking stops once it is found
+     */
     static ProfiledJvms watch(Path repository, EnergySource source, Sampler sampler, ProfileSettings settings,
-            PrintWriter log) {
-        ProfiledJvms jvms = new ProfiledJvms(repository, source, sampler, settings, log);
+            boolean oneJvm, PrintWriter log) {
+        ProfiledJvms jvms = new ProfiledJvms(repository, source, sampler, settings, oneJvm, log);
         jvms.scanner.start();
         return jvms;
     }
 
     private void scanLoop() {
         while (scanning) {
-            scan();
+            if (scan() > 0 && oneJvm) {
+                return;
+            }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(SCAN_MILLIS));
         }
     }
 
-    /** Starts a profiler for each JVM folder not seen yet. */
-    private synchronized void scan() {
+    /** Starts a profiler for each JVM folder not seen yet; returns how many JVMs are profiled. */
+    private synchronized int scan() {
         try (DirectoryStream<Path> folders = Files.newDirectoryStream(repository, Files::isDirectory)) {
             for (Path folder : folders) {
                 if (seen.add(folder)) {
@@ -72,6 +82,7 @@ final class ProfiledJvms implements AutoCloseable {
         } catch (IOException e) {
             log.println("ergometer: cannot look for JVMs in " + repository + ": " + e.getMessage());
         }
+        return profilers.size();
     }
 
     private void start(Path folder) {

@@ -144,6 +144,33 @@ class ProfilerEndToEndTest {
     }
 
     @Test
+    void aJvmKilledWithSigkillStillGetsTheProfileOfWhatItDidUntilThen() throws Exception {
+        Path started = temp.resolve("fixture-started.txt");
+        Thread killer = Thread.ofPlatform().daemon().start(() -> {
+            try {
+                // the fixture runs for a minute; kill it once it has run, and JFR has flushed, for a few seconds
+                while (!Files.exists(started)) {
+                    Thread.sleep(50);
+                }
+                Thread.sleep(4_000);
+                ProcessHandle.current().descendants()
+                        .filter(p -> p.info().commandLine().orElse("").contains(FIXTURE))
+                        .forEach(ProcessHandle::destroyForcibly);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        ProfiledRun run = ProfiledRun.run(settings("killed").fromStart(true).build(),
+                List.of(ProfiledRun.java(), "-cp", ProfiledRun.testClasses(), FIXTURE, "alternate", "10", "60000",
+                        result(), started.toString()));
+        killer.join();
+
+        assertThat(run.exitCode).as(run.err).isEqualTo(128 + 9);
+        assertThat(run.err).contains("ended without JFR's final chunk").contains("Energy profile of JVM");
+        assertThat(run.ownMicrojoules("methods-app.csv", B)).isPositive();
+    }
+
+    @Test
     void aCommandThatRunsNoJvmSaysNoProfileWasWrittenAndHowToGetOne() throws Exception {
         ProfiledRun run = ProfiledRun.run(settings("none").build(), List.of("true"));
 
