@@ -1,5 +1,7 @@
 package dev.ergometer.profiler;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import jdk.jfr.EventType;
@@ -70,8 +72,10 @@ final class JfrRecorder {
 
     /**
      * Starts the recording: on a daemon thread of its own (JFR takes a few hundred ms of CPU to start, alongside the
-     * program rather than before it), or before returning when {@code fromStart}. A failure is reported on standard
-     * error and the program runs on unprofiled.
+     * program rather than before it), or, when {@code fromStart}, before returning and then waiting until
+     * {@code erg profile} has begun reading it ({@link #ATTACHED_PREFIX}), at most {@link #ATTACH_WAIT_MILLIS}, so
+     * that even a program of a few milliseconds is profiled. A failure is reported on standard error and the program
+     * runs on unprofiled.
      */
     static void start(SamplerChoice choice, long periodNanos, boolean fromStart) {
         Runnable starting = () -> {
@@ -84,8 +88,39 @@ final class JfrRecorder {
         };
         if (fromStart) {
             starting.run();
+            awaitReader();
         } else {
             Thread.ofPlatform().daemon().name("erg-profiler-jfr-start").start(starting);
+        }
+    }
+
+    /**
+     * The file {@code erg profile} makes in the repository's parent folder once it reads a JVM:
+     * {@code attached-PID}.
+     */
+    static final String ATTACHED_PREFIX = "attached-";
+    /** How long {@code from-start} waits for {@code erg profile} before the program runs on. */
+    static final long ATTACH_WAIT_MILLIS = 10_000;
+
+    private static void awaitReader() {
+        String repository = System.getProperty("jdk.jfr.repository");
+        if (repository == null) {
+            return;
+        }
+        Path attached = Path.of(repository).toAbsolutePath().getParent()
+                .resolve(ATTACHED_PREFIX + ProcessHandle.current().pid());
+        long deadline = System.nanoTime() + ATTACH_WAIT_MILLIS * 1_000_000L;
+        try {
+            while (!Files.exists(attached)) {
+                if (System.nanoTime() - deadline >= 0) {
+                    System.err.println("ergometer: erg profile has not started reading this JVM after "
+                            + ATTACH_WAIT_MILLIS / 1000 + " s; the program runs on");
+                    return;
+                }
+                Thread.sleep(5);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -92,8 +92,13 @@ final class ProfiledJvms implements AutoCloseable {
         }
         try {
             profilers.add(JvmProfiler.watch(pid, folder, source, sampler, settings, log));
+            // a JVM started with from-start waits for this before its main runs (JfrRecorder)
+            Files.createFile(repository.resolve(JfrRecorder.ATTACHED_PREFIX + pid));
         } catch (IOException | RuntimeException e) {
-            log.println("ergometer: cannot profile JVM " + pid + ": " + e.getMessage());
+            log.println("ergometer: cannot profile JVM " + pid + ": " + (ProcessHandle.of(pid).isEmpty()
+                    ? "it ended before erg profile could read its CPU time (it ran for less than about "
+                            + SCAN_MILLIS + " ms after JFR started). Fix: profile it with --from-start"
+                    : e.getMessage()));
         }
     }
 
