@@ -4,6 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.Function;
+import jdk.jfr.EventSettings;
 import jdk.jfr.EventType;
 import jdk.jfr.FlightRecorder;
 import jdk.jfr.Recording;
@@ -129,19 +131,24 @@ final class JfrRecorder {
         Recording recording = new Recording();
         recording.setName(RECORDING_NAME);
         recording.setToDisk(true);
-        if (resolve(choice) == SamplerChoice.CPU_TIME) {
-            recording.enable(CPU_TIME_EVENT).with("throttle", throttle(periodNanos)).withStackTrace();
-            recording.enable(LOST_EVENT);
-        } else {
-            recording.enable(EXECUTION_EVENT).withPeriod(Duration.ofNanos(periodNanos)).withStackTrace();
-        }
+        enableSampler(recording::enable, resolve(choice), periodNanos);
         recording.start();
         return recording;
     }
 
-    /** The CPU-time sampler's throttle for a period: one sample per period of each thread's CPU time. */
-    static String throttle(long periodNanos) {
-        return Math.max(1, periodNanos / 1_000_000L) + "ms";
+    /**
+     * Enables the events of {@code sampler} (resolved) through {@code enable}: a {@link Recording}'s or a
+     * {@code RecordingStream}'s. The CPU-time sampler's throttle is the period: one sample per period of each
+     * thread's CPU time.
+     */
+    static void enableSampler(Function<String, EventSettings> enable, SamplerChoice sampler, long periodNanos) {
+        if (sampler == SamplerChoice.CPU_TIME) {
+            enable.apply(CPU_TIME_EVENT).with("throttle", Math.max(1, periodNanos / 1_000_000L) + "ms")
+                    .withStackTrace();
+            enable.apply(LOST_EVENT);
+        } else {
+            enable.apply(EXECUTION_EVENT).withPeriod(Duration.ofNanos(periodNanos)).withStackTrace();
+        }
     }
 
     /**

@@ -51,9 +51,6 @@ final class JfrSampling implements AutoCloseable {
         void flushed(long epochNanos);
     }
 
-    static final String CPU_TIME_EVENT = JfrRecorder.CPU_TIME_EVENT;
-    static final String EXECUTION_EVENT = JfrRecorder.EXECUTION_EVENT;
-    private static final String LOST_EVENT = JfrRecorder.LOST_EVENT;
     private static final int CACHE_LIMIT = 20_000;
     private static final long POKE_MILLIS = 20;
     /**
@@ -84,11 +81,11 @@ final class JfrSampling implements AutoCloseable {
         this.listener = listener;
         this.truncatedFrame = stacks.frame("[truncated stack]");
         if (used != SamplerChoice.EXECUTION) {
-            stream.onEvent(CPU_TIME_EVENT, e -> onSample(e, SamplerChoice.CPU_TIME, "eventThread"));
-            stream.onEvent(LOST_EVENT, e -> listener.lost(e.getInt("lostSamples")));
+            stream.onEvent(JfrRecorder.CPU_TIME_EVENT, e -> onSample(e, SamplerChoice.CPU_TIME, "eventThread"));
+            stream.onEvent(JfrRecorder.LOST_EVENT, e -> listener.lost(e.getInt("lostSamples")));
         }
         if (used != SamplerChoice.CPU_TIME) {
-            stream.onEvent(EXECUTION_EVENT, e -> onSample(e, SamplerChoice.EXECUTION, "sampledThread"));
+            stream.onEvent(JfrRecorder.EXECUTION_EVENT, e -> onSample(e, SamplerChoice.EXECUTION, "sampledThread"));
         }
         stream.onFlush(() -> {
             lastFlushNanos = System.nanoTime();
@@ -115,12 +112,7 @@ final class JfrSampling implements AutoCloseable {
         try {
             stream.setReuse(true);
             stream.setOrdered(false);
-            if (used == SamplerChoice.CPU_TIME) {
-                stream.enable(CPU_TIME_EVENT).with("throttle", JfrRecorder.throttle(periodNanos)).withStackTrace();
-                stream.enable(LOST_EVENT);
-            } else {
-                stream.enable(EXECUTION_EVENT).withPeriod(Duration.ofNanos(periodNanos)).withStackTrace();
-            }
+            JfrRecorder.enableSampler(stream::enable, used, periodNanos);
             JfrSampling sampling = new JfrSampling(stream, true, used, stacks, listener);
             sampling.thread.start();
             return sampling;
@@ -149,11 +141,6 @@ final class JfrSampling implements AutoCloseable {
             stream.close();
             throw e;
         }
-    }
-
-    /** The sampler {@code choice} stands for on this JVM. */
-    static SamplerChoice resolve(SamplerChoice choice) {
-        return JfrRecorder.resolve(choice);
     }
 
     /** The sampler in use; null when reading a repository that has no sample yet. */

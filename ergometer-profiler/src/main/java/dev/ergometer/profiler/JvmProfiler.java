@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -61,6 +62,7 @@ final class JvmProfiler {
     private final AtomicLong lost;
     private final boolean inProcess;
     private final CompletableFuture<String> finished = new CompletableFuture<>();
+    private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile boolean running = true;
     private volatile long flushedEpochNanos;
     private long nextReportNanos;
@@ -326,6 +328,9 @@ final class JvmProfiler {
                 nextPoll = now + POLL_NANOS;
             }
         }
+        if (!inProcess && failed) {
+            finish(); // the reports keep what was measured until the failure
+        }
     }
 
     /** From outside: reads the JVM's CPU time; false once it has exited. */
@@ -393,14 +398,24 @@ final class JvmProfiler {
 
     /**
      * Ends profiling: measures the last interval, waits for JFR's last samples, writes the reports and closes
-     * everything. Runs once; later calls return the same summary.
+     * everything. Runs once; a call while another thread runs it waits for it, and later calls return the same
+     * summary.
      *
      * @param atShutdown true from the JVM's shutdown hook in process (JFR's own hook then stops the recording)
      * @return the summary text
      */
     String stop(boolean atShutdown) {
-        synchronized (this) {
-            if (stopped) {
+        if (!stopping.compareAndSet(false, true)) {
+            // another thread is ending it (the ticker when the JVM exits, the launcher when the command ends)
+            if (Thread.currentThread() == ticker) {
+                return summary;
+            }
+            try {
+                return finished.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return summary;
+            } catch (ExecutionException e) {
                 return summary;
             }
         }

@@ -18,7 +18,18 @@ class JfrSamplingTest {
 
     @Test
     void theCpuTimeSamplerIsChosenOnThisLinuxJdk() {
-        assertThat(JfrSampling.resolve(SamplerChoice.AUTO)).isEqualTo(SamplerChoice.CPU_TIME);
-        assertThat(JfrSampling.resolve(SamplerChoice.EXECUTION)).isEqualTo(SamplerChoice.EXECUTION);
+        assertThat(JfrRecorder.resolve(SamplerChoice.AUTO)).isEqualTo(SamplerChoice.CPU_TIME);
+        assertThat(JfrRecorder.resolve(SamplerChoice.EXECUTION)).isEqualTo(SamplerChoice.EXECUTION);
+    }
+
+    @Test
+    void theRecordersArgumentsAreRecognisedAndOnlyThem() {
+        String arguments = JfrRecorder.arguments(SamplerChoice.CPU_TIME, 19_000_000L, true);
+
+        assertThat(arguments).isEqualTo("record,sampler=cpu-time,period=19000000ns,from-start=true");
+        assertThat(JfrRecorder.isRecordOnly(arguments)).isTrue();
+        assertThat(JfrRecorder.isRecordOnly("record")).isTrue();
+        assertThat(JfrRecorder.isRecordOnly("output=/tmp/recordings")).isFalse();
+        assertThat(JfrRecorder.isRecordOnly(null)).isFalse();
     }
 }
