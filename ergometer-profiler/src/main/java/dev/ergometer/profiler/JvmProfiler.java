@@ -146,7 +146,7 @@ final class JvmProfiler {
         ProcessHandle process = ProcessHandle.of(pid).orElse(null);
         if (process == null) {
             sampling.close();
-            throw new IOException("the JVM " + pid + " ended before profiling could start");
+            throw new IOException(endedBeforeReading(pid));
         }
         return create(settings, folder, pid, process, source, sampler, List.of(), sampling, parts, false, log);
     }
@@ -171,6 +171,9 @@ final class JvmProfiler {
         try {
             DomainChoice domains = DomainChoice.of(sampler.domains(), settings.domains());
             meter = JvmEnergyMeter.open(sampler, domains, settings.paths(), pid);
+            if (!inProcess && !meter.pollProcess()) {
+                throw new IOException(endedBeforeReading(pid));
+            }
             parts.bins.open(meter.startEpochNanos());
             ApplicationFilter filter = settings.packages().isEmpty() ? null
                     : new ApplicationFilter(settings.packages());
@@ -251,6 +254,12 @@ final class JvmProfiler {
         } catch (SourceUnavailableException | RuntimeException ignored) {
             // nothing was opened
         }
+    }
+
+    /** Why a JVM that exited before {@code erg profile} found it has no profile, and the fix. */
+    static String endedBeforeReading(long pid) {
+        return "JVM " + pid + " ended before erg profile could read its CPU time (JFR's recording started too close to"
+                + " its end). Fix: profile it with --from-start";
     }
 
     /** A JVM's command line without the options {@code erg profile} added, for the reports. */

@@ -120,9 +120,9 @@ public final class ProfileLauncher {
             List<Path> summaries = summaries(folder);
             if (profiled == 0 || summaries.isEmpty()) {
                 err.println("erg: no profile was written to " + folder + ": " + (isJavaLauncher(command.getFirst())
-                        ? "the program ended before JFR's recording started (about half a second after the JVM"
-                                + " starts), or its JVM is older than JDK 25. Fix: profile it from its start with erg"
-                                + " profile --from-start"
+                        ? "the program ended before profiling started (JFR's recording starts about half a second"
+                                + " after the JVM), or its JVM is older than JDK 25. Fix: profile it from its start with"
+                                + " erg profile --from-start"
                         : "the command started no JVM of JDK 25 or later (an older one fails to start with \"Unknown"
                                 + " argument 'preserve-repository'\" or UnsupportedClassVersionError), or it ended before"
                                 + " JFR's recording started (about half a second after the JVM starts). Fix: profile a"

@@ -96,9 +96,7 @@ final class ProfiledJvms implements AutoCloseable {
             Files.createFile(repository.resolve(JfrRecorder.ATTACHED_PREFIX + pid));
         } catch (IOException | RuntimeException e) {
             log.println("ergometer: cannot profile JVM " + pid + ": " + (ProcessHandle.of(pid).isEmpty()
-                    ? "it ended before erg profile could read its CPU time (it ran for less than about "
-                            + SCAN_MILLIS + " ms after JFR started). Fix: profile it with --from-start"
-                    : e.getMessage()));
+                    ? JvmProfiler.endedBeforeReading(pid) : e.getMessage()));
         }
     }
 

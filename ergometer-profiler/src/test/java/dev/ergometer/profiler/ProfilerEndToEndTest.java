@@ -252,7 +252,7 @@ class ProfilerEndToEndTest {
                         result()));
 
         assertThat(run.exitCode).isEqualTo(ProfileLauncher.EXIT_NO_PROFILE);
-        assertThat(run.err).contains("the program ended before JFR's recording started").contains("--from-start");
+        assertThat(run.err).contains("the program ended before profiling started").contains("--from-start");
     }
 
     @Test
