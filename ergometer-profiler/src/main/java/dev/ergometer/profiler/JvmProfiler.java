@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -61,6 +62,7 @@ final class JvmProfiler {
     private final Thread ticker;
     private final AtomicLong lost;
     private final boolean inProcess;
+    private final Instant jvmStart;
     private final CompletableFuture<String> finished = new CompletableFuture<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile boolean running = true;
@@ -72,7 +74,7 @@ final class JvmProfiler {
 
     private JvmProfiler(ProfileSettings settings, Path folder, List<AutoCloseable> owned, JvmEnergyMeter meter,
             SampleBins bins, ProfileAccumulator accumulator, JfrSampling sampling, TimelineFiles timeline,
-            Profile.Info info, AtomicLong lost, boolean inProcess, PrintWriter log) {
+            Profile.Info info, AtomicLong lost, boolean inProcess, Instant jvmStart, PrintWriter log) {
         this.settings = settings;
         this.folder = folder;
         this.owned = owned;
@@ -84,6 +86,7 @@ final class JvmProfiler {
         this.info = info;
         this.lost = lost;
         this.inProcess = inProcess;
+        this.jvmStart = jvmStart;
         this.log = log;
         this.nextReportNanos = System.nanoTime() + settings.reportEveryNanos();
         this.ticker = Thread.ofPlatform().daemon().name("erg-profiler").unstarted(this::loop);
@@ -127,7 +130,7 @@ final class JvmProfiler {
             closeAll(owned);
             throw e;
         }
-        return create(settings, folder, pid, ProcessHandle.current(), source, (Sampler) owned.getFirst(), owned,
+        return create(settings, folder, pid, ProcessHandle.current().info(), source, (Sampler) owned.getFirst(), owned,
                 sampling, parts, true, log);
     }
 
@@ -143,12 +146,13 @@ final class JvmProfiler {
         Path folder = OutputFolder.claim(settings.outputDirectory(), pid);
         Parts parts = new Parts();
         JfrSampling sampling = JfrSampling.fromRepository(repository, parts.stacks, parts.listener());
-        ProcessHandle process = ProcessHandle.of(pid).orElse(null);
-        if (process == null) {
+        // a JVM that is exiting has released its memory: the kernel shows no command line for it any more
+        ProcessHandle.Info jvm = ProcessHandle.of(pid).map(ProcessHandle::info).orElse(null);
+        if (jvm == null || jvm.command().isEmpty()) {
             sampling.close();
             throw new IOException(endedBeforeReading(pid));
         }
-        return create(settings, folder, pid, process, source, sampler, List.of(), sampling, parts, false, log);
+        return create(settings, folder, pid, jvm, source, sampler, List.of(), sampling, parts, false, log);
     }
 
     /** What the JFR stream fills before the profiler exists: stacks, sample bins, lost samples, the flush time. */
@@ -163,7 +167,7 @@ final class JvmProfiler {
         }
     }
 
-    private static JvmProfiler create(ProfileSettings settings, Path folder, long pid, ProcessHandle process,
+    private static JvmProfiler create(ProfileSettings settings, Path folder, long pid, ProcessHandle.Info jvm,
             EnergySource source, Sampler sampler, List<AutoCloseable> owned, JfrSampling sampling, Parts parts,
             boolean inProcess, PrintWriter log) throws IOException {
         JvmEnergyMeter meter = null;
@@ -179,14 +183,15 @@ final class JvmProfiler {
                     : new ApplicationFilter(settings.packages());
             ProfileAccumulator accumulator = new ProfileAccumulator(parts.stacks, filter, meter.startEpochNanos());
             SamplerChoice expected = sampling.used() != null ? sampling.used() : JfrRecorder.resolve(settings.sampler());
-            Profile.Info info = new Profile.Info(pid, commandLine(process), source.name(), source.method(),
+            Profile.Info info = new Profile.Info(pid, commandLine(jvm), source.name(), source.method(),
                     source.estimated(), domains.label(), expected, settings.samplingPeriodNanos(),
                     settings.intervalNanos(), settings.packages(), Instant.ofEpochSecond(0, meter.startEpochNanos()),
                     meter.threadNanosecondResolution());
             timeline = settings.formats().contains(ReportFormat.CSV)
                     ? TimelineFiles.create(folder, source.estimated()) : null;
             JvmProfiler profiler = new JvmProfiler(settings, folder, owned, meter, parts.bins, accumulator,
-                    sampling, timeline, info, parts.lost, inProcess, log);
+                    sampling, timeline, info, parts.lost, inProcess, inProcess ? null : jvm.startInstant().orElse(null),
+                    log);
             parts.self[0] = profiler;
             profiler.ticker.start();
             log.println("ergometer: profiling JVM " + pid + " with the " + expected.id() + " sampler (every "
@@ -263,8 +268,7 @@ final class JvmProfiler {
     }
 
     /** A JVM's command line without the options {@code erg profile} added, for the reports. */
-    static String commandLine(ProcessHandle process) {
-        ProcessHandle.Info info = process.info();
+    static String commandLine(ProcessHandle.Info info) {
         List<String> parts = new ArrayList<>();
         info.command().ifPresent(parts::add);
         boolean afterAgent = false;
@@ -454,6 +458,7 @@ final class JvmProfiler {
                                     + " before the end");
                 }
                 log.println("ergometer: profile of JVM " + info.pid() + " written to " + folder);
+                warnWhenLate();
             } catch (IOException | RuntimeException e) {
                 log.println("ergometer: cannot write the profile: " + e.getMessage());
             } finally {
@@ -470,6 +475,23 @@ final class JvmProfiler {
             }
             finished.complete(summary);
             return summary;
+        }
+    }
+
+    /**
+     * From outside: says so when the profile misses more than half of the JVM's run (JFR's recording starts alongside
+     * the program, so a program of a second or so is mostly over by then).
+     */
+    private void warnWhenLate() {
+        if (jvmStart == null) {
+            return;
+        }
+        long missedNanos = meter.startEpochNanos() - JvmEnergyMeter.epochNanos(jvmStart);
+        long runNanos = JvmEnergyMeter.epochNanos(Instant.now()) - JvmEnergyMeter.epochNanos(jvmStart);
+        if (missedNanos > runNanos / 2) {
+            log.println(String.format(Locale.ROOT, "ergometer: the profile of JVM %d misses its first %.1f s of"
+                    + " %.1f s (JFR's recording starts alongside the program); erg profile --from-start covers all of"
+                    + " it", info.pid(), missedNanos / 1e9, runNanos / 1e9));
         }
     }
 

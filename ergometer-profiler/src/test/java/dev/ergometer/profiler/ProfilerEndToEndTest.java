@@ -263,6 +263,7 @@ class ProfilerEndToEndTest {
 
         assertThat(run.exitCode).as(run.err).isZero();
         assertThat(run.out).contains("Energy profile of JVM");
+        assertThat(run.err).as("from the start, nothing is missed").doesNotContain("misses its first");
     }
 
     /** Where the fixture writes its own figures (not to standard output: that is the test runner's channel). */
