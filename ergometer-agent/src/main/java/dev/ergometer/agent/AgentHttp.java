@@ -7,6 +7,9 @@ import dev.ergometer.prometheus.ExpositionFormat;
 import dev.ergometer.prometheus.PrometheusText;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The agent's HTTP server (Javalin): {@code /metrics} in Prometheus text or OpenMetrics by the Accept header,
@@ -16,6 +19,10 @@ import io.javalin.http.Context;
  * the dashboard at {@code /} with its history and live events ({@link DashboardEndpoint}).
  */
 final class AgentHttp {
+
+    /** How long {@link #stop()} waits for the HTTP server. */
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+    private static final Logger LOG = LoggerFactory.getLogger(AgentHttp.class);
 
     static final String JSON = "application/json; charset=utf-8";
 
@@ -56,8 +63,21 @@ final class AgentHttp {
         return app.port();
     }
 
+    /**
+     * Stops the server, waiting at most {@link #STOP_TIMEOUT}. Jetty 12 can wait forever while it closes a connection
+     * whose pending write never completes (a client that stopped reading an event stream and then closed its socket:
+     * jetty/jetty.project#12435); then the agent goes on stopping and says so, and the JVM's exit ends the rest.
+     */
     void stop() {
-        app.stop();
+        Thread stopping = Thread.ofPlatform().daemon().name("ergometer-http-stop").start(app::stop);
+        try {
+            if (!stopping.join(STOP_TIMEOUT)) {
+                LOG.warn("ergometer agent: the HTTP server did not stop within {} s (a client connection that stopped"
+                        + " reading); going on without it", STOP_TIMEOUT.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void metrics(Agent agent, Context ctx) {
