@@ -483,8 +483,8 @@ final class JvmProfiler {
      * the program, so a program of a second or so is mostly over by then).
      */
     private void warnWhenLate() {
-        if (jvmStart == null) {
-            return;
+        if (jvmStart == null || settings.fromStart()) {
+            return; // from the start, JFR starts before main: what came before it is the JVM's own start-up
         }
         long missedNanos = meter.startEpochNanos() - JvmEnergyMeter.epochNanos(jvmStart);
         long runNanos = JvmEnergyMeter.epochNanos(Instant.now()) - JvmEnergyMeter.epochNanos(jvmStart);
