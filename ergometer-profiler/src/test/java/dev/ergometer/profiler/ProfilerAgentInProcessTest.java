@@ -3,9 +3,6 @@ package dev.ergometer.profiler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.ergometer.testkit.FakePowercapTree;
-import dev.ergometer.testkit.PowerCurve;
-import dev.ergometer.testkit.SyntheticCounter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,19 +22,16 @@ class ProfilerAgentInProcessTest {
     @TempDir
     Path temp;
 
-    private SyntheticCounter counter;
+    private TwentyWattPackage machine;
 
     @BeforeEach
     void twentyWattPackage() {
-        FakePowercapTree tree = FakePowercapTree.in(temp.resolve("sys"))
-                .zone("intel-rapl:0", "package-0", FakePowercapTree.TYPICAL_RANGE_MICROJOULES);
-        counter = SyntheticCounter.start(tree.energyFile("intel-rapl:0"), PowerCurve.constant(20),
-                FakePowercapTree.TYPICAL_RANGE_MICROJOULES, 100_000L);
+        machine = TwentyWattPackage.in(temp.resolve("sys"));
     }
 
     @AfterEach
     void stop() {
-        counter.close();
+        machine.close();
     }
 
     private List<String> command(Path sysfs, Path folder, String... program) throws Exception {

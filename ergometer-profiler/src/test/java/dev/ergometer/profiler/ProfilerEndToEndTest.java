@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.ergometer.source.SourceUnavailableException;
 import dev.ergometer.source.SystemPaths;
-import dev.ergometer.testkit.FakePowercapTree;
-import dev.ergometer.testkit.PowerCurve;
-import dev.ergometer.testkit.SyntheticCounter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,19 +29,16 @@ class ProfilerEndToEndTest {
     @TempDir
     Path temp;
 
-    private SyntheticCounter counter;
+    private TwentyWattPackage machine;
 
     @BeforeEach
     void twentyWattPackage() {
-        FakePowercapTree tree = FakePowercapTree.in(temp.resolve("sys"))
-                .zone("intel-rapl:0", "package-0", FakePowercapTree.TYPICAL_RANGE_MICROJOULES);
-        counter = SyntheticCounter.start(tree.energyFile("intel-rapl:0"), PowerCurve.constant(20),
-                FakePowercapTree.TYPICAL_RANGE_MICROJOULES, 100_000L);
+        machine = TwentyWattPackage.in(temp.resolve("sys"));
     }
 
     @AfterEach
     void stop() {
-        counter.close();
+        machine.close();
     }
 
     private ProfileSettings.Builder settings(String folder) {
