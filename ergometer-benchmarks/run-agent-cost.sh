@@ -11,10 +11,9 @@ here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 root=$(dirname "$here")
 warmup=${WARMUP_S:-10}
 measure=${MEASURE_S:-60}
-. "$root/ergometer-cli/src/dist/bin/find-jdk"
-java=$(ergometer_find_java) || exit 125
-JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$java")")")
-export JAVA_HOME
+# shellcheck source=bench-common.sh
+. "$here/bench-common.sh"
+ergometer_bench_java
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/erg-agent-cost.XXXXXX")
 agent_pid=""
@@ -23,11 +22,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-cd "$root"
-echo "== building (./erg and the benchmarks jar)"
-./erg --version >/dev/null
-(./mvnw -q -B -pl ergometer-benchmarks -am package -DskipTests) >"$work/build.log" 2>&1 \
-  || { tail -n 40 "$work/build.log" >&2; exit 1; }
+ergometer_bench_build "$work"
 "$java" -cp "$here/target/benchmarks.jar" dev.ergometer.benchmarks.MakeFakeTree "$work/sys" >/dev/null
 erg=$(compgen -G "$root/ergometer-cli/target/ergometer-*/ergometer/bin/erg" | head -n 1)
 ticks=$(getconf CLK_TCK)

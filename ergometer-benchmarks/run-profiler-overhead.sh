@@ -38,19 +38,13 @@ root=$(dirname "$here")
 pairs=${PAIRS:-8}
 rounds=${ROUNDS:-1500}
 design=${DESIGN:-pinned}
-# shellcheck source=../ergometer-cli/src/dist/bin/find-jdk
-. "$root/ergometer-cli/src/dist/bin/find-jdk"
-java=$(ergometer_find_java) || exit 125
-JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$java")")")
-export JAVA_HOME
+# shellcheck source=bench-common.sh
+. "$here/bench-common.sh"
+ergometer_bench_java
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/erg-profiler-overhead.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-cd "$root"
-echo "== building (./erg and the benchmarks jar)"
-./erg --version >/dev/null
-(./mvnw -q -B -pl ergometer-benchmarks -am package -DskipTests) >"$work/build.log" 2>&1 \
-  || { tail -n 40 "$work/build.log" >&2; exit 1; }
+ergometer_bench_build "$work"
 dist=$(compgen -G "$root/ergometer-cli/target/ergometer-*/ergometer" | head -n 1)
 erg=$dist/bin/erg
 agent=$(compgen -G "$dist/lib/optional/ergometer-profiler-*.jar" | head -n 1)

@@ -9,11 +9,9 @@
 set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 root=$(dirname "$here")
-# shellcheck source=../ergometer-cli/src/dist/bin/find-jdk
-. "$root/ergometer-cli/src/dist/bin/find-jdk"
-java=$(ergometer_find_java) || exit 125
-JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$java")")")
-export JAVA_HOME
+# shellcheck source=bench-common.sh
+. "$here/bench-common.sh"
+ergometer_bench_java
 command -v gcc >/dev/null || { echo "run-read-floor: gcc is needed for the C floor: apt-get install gcc" >&2; exit 125; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/erg-read-floor.XXXXXX")

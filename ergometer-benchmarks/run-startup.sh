@@ -9,19 +9,13 @@ set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 root=$(dirname "$here")
 runs=${RUNS:-30}
-# shellcheck source=../ergometer-cli/src/dist/bin/find-jdk
-. "$root/ergometer-cli/src/dist/bin/find-jdk"
-java=$(ergometer_find_java) || exit 125
-JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$java")")")
-export JAVA_HOME
+# shellcheck source=bench-common.sh
+. "$here/bench-common.sh"
+ergometer_bench_java
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/erg-startup.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-cd "$root"
-echo "== building (./erg and the benchmarks jar)"
-./erg --version >/dev/null
-(./mvnw -q -B -pl ergometer-benchmarks -am package -DskipTests) >"$work/build.log" 2>&1 \
-  || { tail -n 40 "$work/build.log" >&2; exit 1; }
+ergometer_bench_build "$work"
 sysfs=()
 if ! ./erg measure --idle off -- true >/dev/null 2>&1; then
   "$java" -cp "$here/target/benchmarks.jar" dev.ergometer.benchmarks.MakeFakeTree "$work/sys" >/dev/null
